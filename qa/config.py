@@ -1,0 +1,127 @@
+"""All settings in one typed object: defaults, then a TOML file, then ``QA_*`` environment variables, then flags.
+
+Each field's comment is its documentation (the README's settings table is written from it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from qa.errors import ConfigError
+
+CONFIG_FILE_ENV = "QA_CONFIG"
+DEFAULT_CONFIG_FILE = Path("qa.toml")
+RETRIEVAL_MODES = ("hybrid", "dense", "lexical")
+
+
+@dataclass(frozen=True)
+class QAConfig:
+    """Every setting newsqa reads. Immutable: derive a changed copy with :meth:`replace`.
+
+    >>> QAConfig().replace(top_k=3).top_k
+    3
+    """
+
+    # Where the index lives (a directory newsqa owns).
+    index_dir: Path = field(default_factory=lambda: Path("index"))
+    # Embedder: a name from qa.index.embedder.KNOWN_EMBEDDERS or a local sentence-transformers model path.
+    embed_model: str = "all-MiniLM-L6-v2"
+    # Texts per forward pass when embedding chunks (measured in bench/ingest_bench.py).
+    embed_batch_size: int = 64
+    # Chunk size and overlap in tiktoken (cl100k_base) tokens; chosen by bench/chunk_sweep.py.
+    chunk_tokens: int = 160
+    chunk_overlap: int = 32
+    # Files larger than this are skipped at ingest.
+    max_file_bytes: int = 20_000_000
+    # Passages returned by a search.
+    top_k: int = 5
+    # Candidates each retriever (dense, BM25) contributes to fusion.
+    candidates: int = 60
+    # Reciprocal rank fusion constant: score = sum(1 / (rrf_k + rank)).
+    rrf_k: int = 60
+    # hybrid (dense + BM25 fused), dense, or lexical.
+    retrieval_mode: str = "hybrid"
+    # Cosine similarity at or above which passages of different articles are one syndicated story.
+    duplicate_similarity: float = 0.95
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index_dir", Path(self.index_dir))
+        positive = ("embed_batch_size", "chunk_tokens", "max_file_bytes", "top_k", "candidates", "rrf_k")
+        for name in positive:
+            if int(getattr(self, name)) <= 0:
+                raise ConfigError(f"setting {name}={getattr(self, name)!r} must be positive", "give a number above 0")
+        if not 0 <= self.chunk_overlap < self.chunk_tokens:
+            raise ConfigError(
+                f"setting chunk_overlap={self.chunk_overlap} must be between 0 and chunk_tokens={self.chunk_tokens}",
+                "lower chunk_overlap or raise chunk_tokens",
+            )
+        if self.retrieval_mode not in RETRIEVAL_MODES:
+            raise ConfigError(
+                f"setting retrieval_mode={self.retrieval_mode!r} is unknown", f"use one of {', '.join(RETRIEVAL_MODES)}"
+            )
+        if not 0 < self.duplicate_similarity <= 1:
+            raise ConfigError(
+                f"setting duplicate_similarity={self.duplicate_similarity} is out of range", "use a value in (0, 1]"
+            )
+
+    def replace(self, **changes: Any) -> QAConfig:
+        """A copy with ``changes`` applied; ``None`` values are ignored, so CLI flags can be passed as they are."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def load(cls, path: Path | None = None, environ: Mapping[str, str] | None = None) -> QAConfig:
+        """Defaults, then the TOML file (``path``, ``$QA_CONFIG`` or ``./qa.toml`` if present), then ``QA_*``."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        file = path or (Path(environ[CONFIG_FILE_ENV]) if environ.get(CONFIG_FILE_ENV) else None)
+        if file is None and DEFAULT_CONFIG_FILE.is_file():
+            file = DEFAULT_CONFIG_FILE
+        if file is not None:
+            values.update(_read_toml(file))
+        values.update(_read_env(environ))
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting(s) {', '.join(unknown)}", f"known settings: {', '.join(sorted(known))}")
+        return cls(**{name: _coerce(name, value) for name, value in values.items()})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist", f"create it or unset {CONFIG_FILE_ENV}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}", "fix the file's syntax") from None
+    return dict(data.get("qa", data))
+
+
+def _read_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    names = {f.name for f in fields(QAConfig)}
+    return {
+        key[3:].lower(): value
+        for key, value in environ.items()
+        if key.startswith("QA_") and key != CONFIG_FILE_ENV and key[3:].lower() in names
+    }
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = getattr(QAConfig(), name)
+    try:
+        if isinstance(default, Path):
+            return Path(value)
+        if isinstance(default, bool):
+            return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError:
+        raise ConfigError(f"setting {name}={value!r} is not a {type(default).__name__}", "fix its value") from None
+    return str(value)

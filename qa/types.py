@@ -195,10 +195,11 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class Skipped:
-    """An input that was not ingested, and why."""
+    """An input that was not ingested, and why; ``failure`` is false for benign skips (a duplicate)."""
 
     source: str
     reason: str
+    failure: bool = True
 
 
 @dataclass
@@ -208,6 +209,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     chunks_added: int = 0
     chunks_removed: int = 0
@@ -215,11 +217,15 @@ class IngestReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.skipped)
+        return any(skip.failure for skip in self.skipped)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.skipped)} skipped ({self.chunks_added} chunks added, {self.chunks_removed} removed, "
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped ({self.chunks_added} chunks added, {self.chunks_removed} removed, "
             f"{self.seconds:.1f}s)"
         )

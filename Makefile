@@ -1,0 +1,47 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+QA := $(VENV)/bin/qa
+INDEX ?= index
+PYTEST_ARGS ?=
+
+# Nothing phones home, nothing downloads a model at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run index test lint typecheck bench clean
+
+install: $(VENV)/.installed
+
+# torch first, pinned to the CPU wheel: an unpinned torch pulls a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+index: install
+	$(QA) ingest seeds/ --index $(INDEX)
+
+run: index
+	$(QA) shell --index $(INDEX)
+
+lint: install
+	$(VENV)/bin/ruff check qa tests bench
+	$(VENV)/bin/ruff format --check qa tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+test: lint typecheck
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	bash bench/prepare.sh
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,45 @@
+"""newsqa: questions answered from news articles, with citations a reader can check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = [
+    "Article",
+    "ArticleInfo",
+    "IngestReport",
+    "Index",
+    "Passage",
+    "QAConfig",
+    "QAError",
+    "SearchFilters",
+    "SourceRef",
+]
+
+if TYPE_CHECKING:
+    from qa.config import QAConfig
+    from qa.errors import QAError
+    from qa.news_index import Index
+    from qa.types import Article, ArticleInfo, IngestReport, Passage, SearchFilters, SourceRef
+
+_HOMES = {
+    "QAConfig": "qa.config",
+    "QAError": "qa.errors",
+    "Index": "qa.news_index",
+    "Article": "qa.types",
+    "ArticleInfo": "qa.types",
+    "IngestReport": "qa.types",
+    "Passage": "qa.types",
+    "SearchFilters": "qa.types",
+    "SourceRef": "qa.types",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import on first use, so ``import qa`` (and ``qa --help``) stays instant."""
+    if name in _HOMES:
+        import importlib
+
+        return getattr(importlib.import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'qa' has no attribute {name!r}")

@@ -1,0 +1,233 @@
+"""The ``qa`` command: ingest, search, delete, list articles, and an interactive prompt.
+
+Errors print as ``error: <what> — <what to do>`` with a non-zero exit; ``--debug`` shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.config import RETRIEVAL_MODES, QAConfig
+from qa.errors import QAError
+
+if TYPE_CHECKING:
+    from qa.news_index import Index
+    from qa.types import IngestReport, Passage, SearchFilters
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    _quiet_third_parties()
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        config = QAConfig.load(args.config).replace(index_dir=args.index)
+        return int(args.run(args, config))
+    except QAError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; the index is unchanged unless a write had completed", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa", description="Ask questions of news articles and get answers you can check."
+    )
+    _add_common_options(parser, argparse.ArgumentParser().get_default("x"))
+    # The same options after the command; SUPPRESS keeps a value given before the command.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common_options(common, argparse.SUPPRESS)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", parents=[common], help="add articles (files, globs, folders) to the index",
+        description="Add .txt, .md, .html, .json and .jsonl articles. Unchanged articles are skipped, changed "
+        "ones replaced. Exit code 1 if any input could not be read.",
+    )  # fmt: skip
+    ingest.add_argument("paths", nargs="+", metavar="PATH_OR_GLOB")
+    ingest.add_argument("--rebuild", action="store_true", help="build a fresh index from these inputs only")
+    ingest.add_argument("--quiet", "-q", action="store_true", help="no progress bar, only errors")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    ingest.set_defaults(run=run_ingest)
+
+    search = commands.add_parser("search", parents=[common], help="print the passages that best match a question")
+    search.add_argument("question")
+    _add_search_options(search)
+    search.add_argument("--json", action="store_true", help="print results as JSON")
+    search.set_defaults(run=run_search)
+
+    shell = commands.add_parser("shell", parents=[common], help="ask questions interactively (Ctrl-D to quit)")
+    _add_search_options(shell)
+    shell.set_defaults(run=run_shell)
+
+    delete = commands.add_parser("delete", parents=[common], help="remove articles by id or by source file")
+    delete.add_argument("ids", nargs="*", metavar="ID")
+    delete.add_argument("--source", action="append", default=[], metavar="PATH", help="remove articles read from PATH")
+    delete.set_defaults(run=run_delete)
+
+    articles = commands.add_parser("articles", parents=[common], help="list the indexed articles")
+    articles.add_argument("--json", action="store_true")
+    articles.set_defaults(run=run_articles)
+    return parser
+
+
+def _add_common_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--index", type=Path, default=default, help="index directory (default: ./index or the index_dir setting)"
+    )
+    parser.add_argument(
+        "--config", type=Path, default=default, help="settings file (TOML); default $QA_CONFIG or ./qa.toml"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=default if default is argparse.SUPPRESS else False,
+        help="show debug logs and tracebacks",
+    )  # fmt: skip
+
+
+def _add_search_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-k", type=int, default=None, help="passages to show (default: top_k setting, 5)")
+    parser.add_argument("--since", type=_date, help="only articles published on or after DATE (YYYY-MM-DD)")
+    parser.add_argument("--until", type=_date, help="only articles published on or before DATE (YYYY-MM-DD)")
+    parser.add_argument("--outlet", action="append", default=[], help="only articles from this outlet (repeatable)")
+    parser.add_argument("--mode", choices=RETRIEVAL_MODES, help="retrieval mode (default: hybrid)")
+
+
+def run_ingest(args: argparse.Namespace, config: QAConfig) -> int:
+    from qa.news_index import Index
+
+    index = Index(config=config)
+    progress = not args.quiet and not args.json and sys.stderr.isatty()
+    report = index.add(args.paths, progress=progress, rebuild=args.rebuild)
+    if args.json:
+        print(json.dumps(_report_json(report), indent=2))
+    else:
+        for skip in report.skipped:
+            print(f"{'skipped' if skip.failure else 'note'}: {skip.source}: {skip.reason}", file=sys.stderr)
+        if not args.quiet:
+            print(f"{config.index_dir}: {report.summary()}")
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def run_search(args: argparse.Namespace, config: QAConfig) -> int:
+    index = _open(config)
+    passages = index.search(args.question, k=args.k, filters=_filters(args), mode=args.mode)
+    if args.json:
+        print(json.dumps({"question": args.question, "passages": [p.to_json() for p in passages]}, indent=2))
+    else:
+        print(format_passages(passages))
+    return EXIT_OK
+
+
+def run_shell(args: argparse.Namespace, config: QAConfig) -> int:
+    index = _open(config)
+    filters = _filters(args)
+    print(f"{len(index.articles())} articles, {len(index)} passages in {config.index_dir}. Ask a question (Ctrl-D quits).")
+    while True:
+        try:
+            question = input("\nquestion> ").strip()
+        except EOFError:
+            print()
+            return EXIT_OK
+        if question:
+            print(format_passages(index.search(question, k=args.k, filters=filters, mode=args.mode)))
+
+
+def run_delete(args: argparse.Namespace, config: QAConfig) -> int:
+    if not args.ids and not args.source:
+        print("error: name article ids or --source PATH — list ids with: qa articles", file=sys.stderr)
+        return EXIT_USAGE
+    index = _open(config)
+    report = index.delete(args.ids, args.source)
+    for skip in report.skipped:
+        print(f"not found: {skip.source}: {skip.reason}", file=sys.stderr)
+    print(f"{config.index_dir}: removed {len(report.removed)} article(s), {report.chunks_removed} passages")
+    return EXIT_ERROR if report.failed else EXIT_OK
+
+
+def run_articles(args: argparse.Namespace, config: QAConfig) -> int:
+    index = _open(config)
+    infos = index.articles()
+    if args.json:
+        print(json.dumps([{k: v for k, v in info.to_json().items() if k != "chunk_ids"} | {"chunks": len(info.chunk_ids)} for info in infos], indent=2))
+        return EXIT_OK
+    for info in infos:
+        date = info.published.isoformat() if info.published else "undated   "
+        outlet = f" [{info.outlet}]" if info.outlet else ""
+        print(f"{info.id}  {date}  {len(info.chunk_ids):4d} chunks  {info.title}{outlet}")
+    print(f"{len(infos)} articles")
+    return EXIT_OK
+
+
+def format_passages(passages: list[Passage]) -> str:
+    if not passages:
+        return "No passage matches. Try other words, or widen the date and outlet filters."
+    blocks = []
+    for number, passage in enumerate(passages, start=1):
+        lines = [f"[{number}] score {passage.score:.4f}  {passage.ref.citation()}"]
+        lines += [f"    also: {dup.citation()}" for dup in passage.duplicates]
+        lines += ["    " + line for line in passage.text.splitlines()]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _open(config: QAConfig) -> Index:
+    from qa.news_index import Index
+
+    return Index.open(config.index_dir, config)
+
+
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    from qa.types import SearchFilters
+
+    if args.since and args.until and args.since > args.until:
+        raise QAError(f"--since {args.since} is after --until {args.until}", "swap the two dates")
+    return SearchFilters(since=args.since, until=args.until, outlets=tuple(args.outlet))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _report_json(report: IngestReport) -> dict[str, object]:
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "skipped": [{"source": s.source, "reason": s.reason, "failure": s.failure} for s in report.skipped],
+        "chunks_added": report.chunks_added,
+        "chunks_removed": report.chunks_removed,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def _quiet_third_parties() -> None:
+    for name in ("sentence_transformers", "transformers", "faiss", "bm25s", "httpx"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

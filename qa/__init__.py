@@ -8,8 +8,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Article",
     "ArticleInfo",
-    "IngestReport",
     "Index",
+    "IngestReport",
     "Passage",
     "QAConfig",
     "QAError",

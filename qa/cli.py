@@ -140,7 +140,9 @@ def run_search(args: argparse.Namespace, config: QAConfig) -> int:
 def run_shell(args: argparse.Namespace, config: QAConfig) -> int:
     index = _open(config)
     filters = _filters(args)
-    print(f"{len(index.articles())} articles, {len(index)} passages in {config.index_dir}. Ask a question (Ctrl-D quits).")
+    print(
+        f"{len(index.articles())} articles, {len(index)} passages in {config.index_dir}. Ask a question (Ctrl-D quits)."
+    )
     while True:
         try:
             question = input("\nquestion> ").strip()
@@ -167,7 +169,15 @@ def run_articles(args: argparse.Namespace, config: QAConfig) -> int:
     index = _open(config)
     infos = index.articles()
     if args.json:
-        print(json.dumps([{k: v for k, v in info.to_json().items() if k != "chunk_ids"} | {"chunks": len(info.chunk_ids)} for info in infos], indent=2))
+        print(
+            json.dumps(
+                [
+                    {k: v for k, v in info.to_json().items() if k != "chunk_ids"} | {"chunks": len(info.chunk_ids)}
+                    for info in infos
+                ],
+                indent=2,
+            )
+        )
         return EXIT_OK
     for info in infos:
         date = info.published.isoformat() if info.published else "undated   "

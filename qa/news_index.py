@@ -115,7 +115,9 @@ class Index:
             return result
 
         if not self.exists():
-            raise IndexNotFound(f"no index in {self.directory}", f"build one: qa ingest seeds/ --index {self.directory}")
+            raise IndexNotFound(
+                f"no index in {self.directory}", f"build one: qa ingest seeds/ --index {self.directory}"
+            )
         return self._commit(plan, False, False, started)
 
     def _commit(self, make_plan: Any, progress: bool, rebuild: bool, started: float) -> IngestReport:
@@ -154,7 +156,14 @@ class Index:
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first (undated last)."""
         infos = list(self.snapshot().articles.values())
-        return sorted(infos, key=lambda info: (info.published is None, -(info.published.toordinal() if info.published else 0), info.title))
+        return sorted(
+            infos,
+            key=lambda info: (
+                info.published is None,
+                -(info.published.toordinal() if info.published else 0),
+                info.title,
+            ),
+        )
 
     def article_text(self, article_id: str) -> str:
         return self.snapshot().texts[article_id]

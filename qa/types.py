@@ -226,6 +226,6 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.removed)} removed, {len(self.skipped)} skipped ({self.chunks_added} chunks added, {self.chunks_removed} removed, "
-            f"{self.seconds:.1f}s)"
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped "
+            f"({self.chunks_added} chunks added, {self.chunks_removed} removed, {self.seconds:.1f}s)"
         )

@@ -10,14 +10,14 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Callable
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from qa.config import QAConfig  # noqa: E402
-from qa.index.embedder import Embedder  # noqa: E402
-from qa.news_index import Index  # noqa: E402
+from qa.config import QAConfig
+from qa.index.embedder import Embedder
+from qa.news_index import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

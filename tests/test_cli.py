@@ -71,7 +71,10 @@ def test_search_json_has_scores_and_offsets(cli_index: Path) -> None:
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     result = qa("search", "anything", "--index", str(tmp_path / "none"))
     assert result.returncode == 1
-    assert result.stderr.strip() == f"error: no index in {tmp_path / 'none'} — build one: qa ingest seeds/ --index {tmp_path / 'none'}"
+    assert (
+        result.stderr.strip()
+        == f"error: no index in {tmp_path / 'none'} — build one: qa ingest seeds/ --index {tmp_path / 'none'}"
+    )
 
 
 def test_bad_date_filter_is_a_usage_error(cli_index: Path) -> None:

@@ -134,8 +134,13 @@ def test_same_text_from_another_path_is_not_duplicated(new_index: Callable[..., 
 def test_filters_apply_inside_retrieval_not_after_truncation(new_index: Callable[..., Index]) -> None:
     index = new_index()
     crowd = [
-        news(f"Flood warning {n}", f"Flood warning issued for river district {n} after heavy rain.", f"f{n}",
-             published="2024-05-01", outlet="Daily")  # fmt: skip
+        news(
+            f"Flood warning {n}",
+            f"Flood warning issued for river district {n} after heavy rain.",
+            f"f{n}",
+            published="2024-05-01",
+            outlet="Daily",
+        )
         for n in range(30)
     ]
     target = news("Regional notes", "A brief flood note from the valley.", "target", published="2024-06-10",

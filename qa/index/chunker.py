@@ -64,7 +64,7 @@ class Chunker:
         enc = encoding()
         token_lists = enc.encode_ordinary_batch([text[start:end] for start, end in spans])
         pieces = []
-        for (start, end), tokens in zip(spans, token_lists):
+        for (start, end), tokens in zip(spans, token_lists, strict=True):
             if len(tokens) <= self.max_tokens:
                 pieces.append((start, end, len(tokens)))
                 continue

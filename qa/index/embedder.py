@@ -76,12 +76,15 @@ class Embedder:
     def dimension(self) -> int:
         model = self.model
         get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-        return int(get_dimension())
+        dimension = get_dimension()
+        if not isinstance(dimension, int):
+            raise ConfigError(f"embedding model {self.model_name} does not report its dimension", "use another model")
+        return dimension
 
     @property
     def max_tokens(self) -> int:
         """Word pieces the model reads per text; the rest is cut off."""
-        return int(self.model.max_seq_length)
+        return int(self.model.max_seq_length or 0)
 
     def embed_documents(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:

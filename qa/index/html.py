@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from qa.index.boilerplate import strip_boilerplate
 
@@ -66,7 +67,9 @@ def extract_page(html: bytes | str) -> Page:
         published=(
             meta.get("article:published_time")
             or _str(ld.get("datePublished"))
-            or next((meta[k] for k in ("pubdate", "publishdate", "date", "dc.date", "dc.date.issued") if k in meta), None)
+            or next(
+                (meta[k] for k in ("pubdate", "publishdate", "date", "dc.date", "dc.date.issued") if k in meta), None
+            )
             or _first_attr(root, ".//time[@datetime]", "datetime")
         ),
         outlet=meta.get("og:site_name") or _str(_name(ld.get("publisher"))),

@@ -13,7 +13,7 @@ import numpy as np
 from qa.index.chunker import Chunker
 from qa.index.embedder import Embedder
 from qa.index.loaders import SourceFile, find_files, load_file
-from qa.index.store import Snapshot, embedding_text
+from qa.index.store import Snapshot, as_id_map, embedding_text
 from qa.retrieval.lexical import LexicalIndex
 from qa.types import Article, ArticleInfo, Chunk, IngestReport, Skipped
 
@@ -29,7 +29,9 @@ class IngestPlan:
     report: IngestReport = field(default_factory=IngestReport)
 
 
-def read_inputs(inputs: Iterable[str], max_bytes: int) -> tuple[list[tuple[SourceFile, list[Article], bool]], list[Skipped]]:
+def read_inputs(
+    inputs: Iterable[str], max_bytes: int
+) -> tuple[list[tuple[SourceFile, list[Article], bool]], list[Skipped]]:
     """Articles per file (with whether the whole file was read cleanly) and what was skipped."""
     files: list[tuple[SourceFile, list[Article], bool]] = []
     skipped: list[Skipped] = []
@@ -65,7 +67,9 @@ def plan_ingest(
     for articles, source, clean in groups:
         for article in articles:
             if article.id in seen:
-                plan.report.skipped.append(Skipped(article.source, f"repeats article {article.id} of this input", failure=False))
+                plan.report.skipped.append(
+                    Skipped(article.source, f"repeats article {article.id} of this input", failure=False)
+                )
                 continue
             seen.add(article.id)
             existing = base.articles.get(article.id)
@@ -74,7 +78,11 @@ def plan_ingest(
                 plan.report.unchanged.append(article.id)
             elif twin and twin != article.id:
                 plan.report.skipped.append(
-                    Skipped(article.source, f"same article as {twin} ({base.articles[twin].source}), already indexed", failure=False)
+                    Skipped(
+                        article.source,
+                        f"same article as {twin} ({base.articles[twin].source}), already indexed",
+                        failure=False,
+                    )
                 )
             else:
                 (plan.report.updated if existing else plan.report.added).append(article.id)
@@ -114,12 +122,11 @@ def apply_plan(
     )
 
     removed_chunks = {cid for aid in plan.removed_ids for cid in base.articles[aid].chunk_ids}
-    index = faiss.clone_index(base.vectors)
+    index = as_id_map(faiss.clone_index(base.vectors))
     if removed_chunks:
-        index.remove_ids(np.fromiter(removed_chunks, dtype=np.int64))
+        index.remove_ids(np.fromiter(removed_chunks, dtype=np.int64))  # type: ignore[arg-type]  # SWIG overload
     if new_chunks:
         index.add_with_ids(vectors, np.array([c.id for c in new_chunks], dtype=np.int64))
-    index = faiss.downcast_index(index) if not isinstance(index, faiss.IndexIDMap2) else index
 
     articles = {aid: info for aid, info in base.articles.items() if aid not in plan.removed_ids}
     articles.update(infos)
@@ -134,7 +141,9 @@ def apply_plan(
     plan.report.chunks_added = len(new_chunks)
     plan.report.chunks_removed = len(removed_chunks)
     log.info("indexed %d chunks in %.1fs", len(new_chunks), time.perf_counter() - started)
-    return Snapshot(replace(base.meta, next_chunk_id=next_id, created=time.time()), articles, texts, chunks, index, lexical)
+    return Snapshot(
+        replace(base.meta, next_chunk_id=next_id, created=time.time()), articles, texts, chunks, index, lexical
+    )
 
 
 def _from_file(article_source: str, file_label: str) -> bool:

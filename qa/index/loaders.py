@@ -20,9 +20,10 @@ from __future__ import annotations
 import glob
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from qa.index.boilerplate import strip_boilerplate
 from qa.index.html import extract_page
@@ -42,8 +43,15 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "article", "maintext", "description"),
     "url": ("url", "link", "href", "canonical_url"),
     "published": (
-        "published", "published_at", "publishedat", "date", "pubdate", "datetime", "publish_date", "created_at",
-    ),  # fmt: skip
+        "published",
+        "published_at",
+        "publishedat",
+        "date",
+        "pubdate",
+        "datetime",
+        "publish_date",
+        "created_at",
+    ),
     "outlet": ("outlet", "source", "publisher", "site", "site_name", "sitename", "domain"),
     "author": ("author", "authors", "byline", "creator"),
 }

@@ -268,8 +268,17 @@ def vectors_of(index: faiss.IndexIDMap2, chunk_ids: list[int]) -> np.ndarray:
 def _read_faiss(path: Path) -> faiss.IndexIDMap2:
     import faiss
 
-    index = faiss.read_index(str(path))
-    return faiss.downcast_index(index) if not isinstance(index, faiss.IndexIDMap2) else index
+    return as_id_map(faiss.read_index(str(path)))
+
+
+def as_id_map(index: faiss.Index) -> faiss.IndexIDMap2:
+    """The index as the IndexIDMap2 it is (faiss hands back the base class from reads and clones)."""
+    import faiss
+
+    concrete = index if isinstance(index, faiss.IndexIDMap2) else faiss.downcast_index(index)
+    if not isinstance(concrete, faiss.IndexIDMap2):
+        raise ValueError(f"expected an IndexIDMap2, found {type(concrete).__name__}")
+    return concrete
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:

@@ -23,6 +23,7 @@ def dense_search(
     if allowed is not None:
         if not allowed:
             return []
-        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64)))
+        selector = faiss.IDSelectorBatch(np.fromiter(allowed, dtype=np.int64))
+        params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]  # SWIG keyword the stubs omit
     scores, ids = index.search(query.reshape(1, -1).astype(np.float32), min(limit, index.ntotal), params=params)
-    return [(int(cid), float(score)) for cid, score in zip(ids[0], scores[0]) if cid >= 0]
+    return [(int(cid), float(score)) for cid, score in zip(ids[0], scores[0], strict=True) if cid >= 0]

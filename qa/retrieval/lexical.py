@@ -36,9 +36,7 @@ def _bm25s() -> Any:
 def tokenize(texts: Sequence[str], *, as_ids: bool) -> Any:
     bm25s = _bm25s()
 
-    return bm25s.tokenize(
-        list(texts), stopwords="en", stemmer=_stemmer(), return_ids=as_ids, show_progress=False
-    )
+    return bm25s.tokenize(list(texts), stopwords="en", stemmer=_stemmer(), return_ids=as_ids, show_progress=False)
 
 
 class LexicalIndex:
@@ -89,6 +87,6 @@ class LexicalIndex:
         )
         return [
             (self.chunk_ids[int(row)], float(score))
-            for row, score in zip(rows_found[0], scores[0])
+            for row, score in zip(rows_found[0], scores[0], strict=True)
             if score > 0
         ]

@@ -48,10 +48,8 @@ class Retriever:
             dense = dense_search(self.snapshot.vectors, self.embedder.embed_query(query), limit, allowed)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical.search(query, limit, allowed)
-        if mode == "hybrid":
-            ranked = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k)
-        else:
-            ranked = dense or lexical
+        fused = mode == "hybrid"
+        ranked = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k) if fused else dense or lexical
         return self._passages(ranked, dict(dense), dict(lexical), k)
 
     @property
@@ -60,10 +58,7 @@ class Retriever:
 
     def _allowed_chunks(self, filters: SearchFilters) -> set[int]:
         return {
-            chunk_id
-            for info in self.snapshot.articles.values()
-            if filters.admits(info)
-            for chunk_id in info.chunk_ids
+            chunk_id for info in self.snapshot.articles.values() if filters.admits(info) for chunk_id in info.chunk_ids
         }
 
     def _passages(

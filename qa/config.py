@@ -18,6 +18,7 @@ from qa.errors import ConfigError
 CONFIG_FILE_ENV = "QA_CONFIG"
 DEFAULT_CONFIG_FILE = Path("qa.toml")
 RETRIEVAL_MODES = ("hybrid", "dense", "lexical")
+EMBED_PRECISIONS = ("auto", "float32", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,10 @@ class QAConfig:
     index_dir: Path = field(default_factory=lambda: Path("index"))
     # Embedder: a name from qa.index.embedder.KNOWN_EMBEDDERS or a local sentence-transformers model path.
     embed_model: str = "all-MiniLM-L6-v2"
-    # Texts per forward pass when embedding chunks (measured in bench/ingest_bench.py).
-    embed_batch_size: int = 64
+    # Texts per forward pass when embedding chunks; small batches of length-sorted texts pad least on CPU.
+    embed_batch_size: int = 16
+    # auto (bfloat16 where the CPU has bf16 matrix units, else float32), float32 or bfloat16.
+    embed_precision: str = "auto"
     # Chunk size and overlap in tiktoken (cl100k_base) tokens; chosen by bench/chunk_sweep.py.
     chunk_tokens: int = 160
     chunk_overlap: int = 32
@@ -64,6 +67,11 @@ class QAConfig:
         if self.retrieval_mode not in RETRIEVAL_MODES:
             raise ConfigError(
                 f"setting retrieval_mode={self.retrieval_mode!r} is unknown", f"use one of {', '.join(RETRIEVAL_MODES)}"
+            )
+        if self.embed_precision not in EMBED_PRECISIONS:
+            raise ConfigError(
+                f"setting embed_precision={self.embed_precision!r} is unknown",
+                f"use one of {', '.join(EMBED_PRECISIONS)}",
             )
         if not 0 < self.duplicate_similarity <= 1:
             raise ConfigError(

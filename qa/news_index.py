@@ -45,7 +45,7 @@ class Index:
         self.config = config
         self.directory = config.index_dir
         self.store = IndexStore(self.directory)
-        self.embedder = embedder or Embedder(config.embed_model, config.embed_batch_size)
+        self.embedder = embedder or Embedder(config.embed_model, config.embed_batch_size, config.embed_precision)
         self.chunker = Chunker(config.chunk_tokens, config.chunk_overlap)
         self._snapshot: Snapshot | None = None
         self._write_lock = threading.Lock()

@@ -13,7 +13,7 @@ from qa.config import QAConfig
 from qa.errors import IndexNotFound
 from qa.index.chunker import Chunker
 from qa.index.embedder import Embedder
-from qa.index.ingest import IngestPlan, apply_plan, plan_ingest, read_inputs
+from qa.index.ingest import IngestPlan, apply_plan, from_file, plan_ingest, read_inputs
 from qa.index.store import IndexMeta, IndexStore, Snapshot
 from qa.retrieval.retriever import Retriever
 from qa.types import Article, ArticleInfo, IngestReport, Passage, SearchFilters
@@ -79,8 +79,12 @@ class Index:
         """Ingest files, globs and folders. Re-adding an unchanged article does nothing; a changed one replaces
         its chunks; an article gone from a file that was read cleanly is removed."""
         started = time.perf_counter()
-        files, skipped = read_inputs([str(i) for i in inputs], self.config.max_file_bytes)
-        return self._commit(lambda base: plan_ingest(base, files, skipped=skipped), progress, rebuild, started)
+
+        def plan(base: Snapshot) -> IngestPlan:
+            reads, skipped = read_inputs([str(i) for i in inputs], self.config.max_file_bytes, base.files)
+            return plan_ingest(base, reads, skipped=skipped)
+
+        return self._commit(plan, progress, rebuild, started)
 
     def add_articles(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
         """Ingest articles built in code (see :func:`qa.index.loaders.build_article`)."""
@@ -103,11 +107,7 @@ class Index:
                     result.report.skipped.append(Skipped(article_id, "no article with this id in the index"))
             for source in sources:
                 label = str(Path(source).expanduser().resolve())
-                matched = [
-                    info.id
-                    for info in base.articles.values()
-                    if info.source == label or info.source.startswith((f"{label}#", f"{label}:"))
-                ]
+                matched = [info.id for info in base.articles.values() if from_file(info.source, label)]
                 if not matched:
                     result.report.skipped.append(Skipped(str(source), "no article from this source in the index"))
                 result.removed_ids.update(matched)

@@ -215,3 +215,27 @@ def test_llamaindex_retriever_returns_nodes_with_citations(seed_index: Index) ->
     node = nodes[0].node
     assert node.metadata["published"] == "2025-07-04"
     assert seed_index.article_text(node.metadata["article_id"])[node.start_char_idx : node.end_char_idx] == node.text
+
+
+def test_deleted_article_comes_back_when_its_file_is_ingested_again(new_index: Callable[..., Index]) -> None:
+    index = new_index()
+    index.add([SEEDS])
+    (info,) = index.articles()
+    index.delete([info.id])
+    report = index.add([SEEDS])
+    assert report.added == [info.id]
+    assert [a.id for a in index.articles()] == [info.id]
+
+
+def test_unchanged_file_is_not_parsed_again(new_index: Callable[..., Index], monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.index.ingest as ingest
+
+    index = new_index()
+    index.add([SEEDS])
+    parsed: list[str] = []
+    real_load = ingest.load_file
+    monkeypatch.setattr(
+        ingest, "load_file", lambda source, limit: parsed.append(source.label) or real_load(source, limit)
+    )
+    report = index.add([SEEDS])
+    assert parsed == [] and len(report.unchanged) == 1

@@ -7,6 +7,7 @@ Layout of an index directory::
     gen-000007/
         meta.json      format, embedder, chunking settings, the next unused chunk id
         articles.jsonl metadata, text and chunk ids of each article (the manifest)
+        files.json     sha256 of each source file read cleanly (re-ingest skips unchanged files unread)
         chunks.jsonl   chunk id, article id, ordinal and character span in the article text
         vectors.faiss  IndexIDMap2 over IndexFlatIP: chunk ids are ours, never reused after a delete
         bm25/          the BM25 index, rows in chunks.jsonl order
@@ -77,6 +78,8 @@ class Snapshot:
     chunks: dict[int, Chunk]
     vectors: faiss.IndexIDMap2
     lexical: LexicalIndex
+    # Digest of each source file read cleanly, so re-ingesting an unchanged file skips parsing it.
+    files: dict[str, str] = field(default_factory=dict)
     name: str = ""
 
     @classmethod
@@ -152,6 +155,7 @@ class IndexStore:
                 chunks[chunk.id] = chunk
             vectors = _read_faiss(folder / "vectors.faiss")
             lexical = LexicalIndex.load(folder / "bm25")
+            files = json.loads((folder / "files.json").read_text())
         except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
             raise self._corrupt(f"generation {name} cannot be read ({type(exc).__name__}: {exc})") from exc
         if meta.format != FORMAT_VERSION:
@@ -161,7 +165,7 @@ class IndexStore:
                 f"generation {name} is inconsistent: {len(chunks)} chunks, {vectors.ntotal} vectors, "
                 f"{len(lexical.chunk_ids)} BM25 rows"
             )
-        return Snapshot(meta, articles, texts, chunks, vectors, lexical, name)
+        return Snapshot(meta, articles, texts, chunks, vectors, lexical, files, name)
 
     def load_meta(self) -> IndexMeta:
         folder = self.directory / self.current_name()
@@ -196,6 +200,7 @@ class IndexStore:
                 for c in (snapshot.chunks[cid] for cid in snapshot.lexical.chunk_ids)
             ),
         )
+        _write_text(staging / "files.json", json.dumps(snapshot.files, indent=0))
         faiss.write_index(snapshot.vectors, str(staging / "vectors.faiss"))
         _fsync_file(staging / "vectors.faiss")
         snapshot.lexical.save(staging / "bm25")

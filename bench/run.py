@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,6 @@ def main() -> None:
 
     from bench.corpus import select_corpus
     from bench.ingest import run_ingest_bench
-    from bench.search import run_search_bench
     from qa.config import QAConfig
 
     started = time.perf_counter()
@@ -32,7 +33,11 @@ def main() -> None:
     print(f"corpus: {len(corpus.articles)} of {corpus.pages_available} HTML pages, {corpus.characters:,} characters")
     ingest = run_ingest_bench(corpus, config)
     index_dir = Path(ingest["ours"]["index_dir"])
-    search = run_search_bench(index_dir, config, index_dir.parent, args.queries, args.large_chunks)
+    search_json = index_dir.parent / "search.json"
+    command = [sys.executable, "-m", "bench.search", str(index_dir), str(search_json), "--queries", str(args.queries),
+               "--large-chunks", str(args.large_chunks)]  # fmt: skip
+    subprocess.run(command, check=True)
+    search = json.loads(search_json.read_text())
     results = {
         "machine": machine(),
         "corpus": {"documents": len(corpus.articles), "characters": corpus.characters},

@@ -63,7 +63,7 @@ def replicate(snapshot: Snapshot, target_chunks: int, seed: int = 7) -> Snapshot
             chunk_ids = []
             for cid in info.chunk_ids:
                 chunk = snapshot.chunks[cid]
-                chunks[next_id] = dataclasses.replace(chunk, id=next_id, article_id=article_id)
+                chunks[next_id] = chunk._replace(id=next_id, article_id=article_id)
                 noisy = vector_of[cid] + rng.normal(0, 0.03, vector_of[cid].shape).astype(np.float32)
                 new_vectors.append(noisy / np.linalg.norm(noisy))
                 new_ids.append(next_id)
@@ -100,3 +100,25 @@ def run_search_bench(index_dir: Path, config: QAConfig, workdir: Path, queries_c
     for mode in ("hybrid", "dense"):
         results["large"][mode] = measure(large_index, queries, mode)
     return results
+
+
+def main() -> None:
+    """Run in a process of its own, so objects left by the ingest baselines do not slow the searches."""
+    import argparse
+    import json
+
+    from bench.common import offline_environment
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("index_dir", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--large-chunks", type=int, default=100_000)
+    args = parser.parse_args()
+    offline_environment()
+    results = run_search_bench(args.index_dir, QAConfig(), args.index_dir.parent, args.queries, args.large_chunks)
+    args.out.write_text(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

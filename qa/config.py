@@ -37,7 +37,7 @@ class QAConfig:
     embed_batch_size: int = 16
     # auto (bfloat16 where the CPU has bf16 matrix units, else float32), float32 or bfloat16.
     embed_precision: str = "auto"
-    # Chunk size and overlap in tiktoken (cl100k_base) tokens; chosen by bench/chunk_sweep.py.
+    # Chunk size and overlap in tiktoken (cl100k_base) tokens; chosen with bench/retrieval_quality.py --chunk-sweep.
     chunk_tokens: int = 160
     chunk_overlap: int = 32
     # Files larger than this are skipped at ingest.

@@ -120,7 +120,15 @@ class Embedder:
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
+        """One text straight through the model: ``encode``'s per-call set-up costs more than the forward pass."""
+        import torch
+
+        model = self.model
+        prepare = getattr(model, "preprocess", None) or model.tokenize
+        features = prepare([text])
+        with torch.inference_mode():
+            vector = model(features)["sentence_embedding"][0].float().numpy()
+        return np.ascontiguousarray(vector / max(float(np.linalg.norm(vector)), 1e-12), dtype=np.float32)
 
     def _load(self) -> SentenceTransformer:
         path = resolve_model_path(self.model_name)
@@ -143,4 +151,4 @@ class Embedder:
             raise ConfigError(f"cannot load embedding model from {path}: {exc}", "check embed_model") from exc
         if self.precision == "bfloat16":
             model = model.to(torch.bfloat16)
-        return model
+        return model.eval()

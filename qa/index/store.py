@@ -136,9 +136,20 @@ class IndexStore:
         return name
 
     def load(self) -> Snapshot:
+        """The current generation. A writer may switch generations (and delete the old one) while we read: then
+        the read is retried on the new one."""
+        for _attempt in range(3):
+            name = self.current_name()
+            try:
+                return self._load_generation(name)
+            except IndexCorrupt:
+                if self.current_name() == name:
+                    raise
+        return self._load_generation(self.current_name())
+
+    def _load_generation(self, name: str) -> Snapshot:
         from qa.retrieval.lexical import LexicalIndex
 
-        name = self.current_name()
         folder = self.directory / name
         try:
             meta = IndexMeta(**json.loads((folder / "meta.json").read_text()))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -50,5 +50,8 @@ def fold_duplicates(
     return groups
 
 
+_PUNCTUATION = str.maketrans(dict.fromkeys(map(ord, string.punctuation + "“”‘’–—…«»"), " "))
+
+
 def _normalize(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(text.casefold().translate(_PUNCTUATION).split())

@@ -42,6 +42,7 @@ test: lint typecheck
 bench: install
 	bash bench/prepare.sh
 	$(PY) -m bench.run
+	$(PY) -m bench.retrieval_quality
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

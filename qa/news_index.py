@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qa.config import QAConfig
 from qa.errors import IndexNotFound
@@ -120,11 +120,14 @@ class Index:
             )
         return self._commit(plan, False, False, started)
 
-    def _commit(self, make_plan: Any, progress: bool, rebuild: bool, started: float) -> IngestReport:
+    def _commit(
+        self, make_plan: Callable[[Snapshot], IngestPlan], progress: bool, rebuild: bool, started: float
+    ) -> IngestReport:
         with self._write_lock, self.store.writer_lock():
             base = self._empty() if rebuild or not self.exists() else self.snapshot()
-            plan: IngestPlan = make_plan(base)
-            if plan.report.changed or rebuild or not self.exists():
+            plan = make_plan(base)
+            # Nothing to change writes nothing: no new generation, and no empty index from a mistyped path.
+            if plan.report.changed or rebuild:
                 snapshot = apply_plan(base, plan, self.chunker, self.embedder, progress=progress)
                 self.store.write(snapshot)
                 with self._read_lock:

@@ -239,3 +239,9 @@ def test_unchanged_file_is_not_parsed_again(new_index: Callable[..., Index], mon
     )
     report = index.add([SEEDS])
     assert parsed == [] and len(report.unchanged) == 1
+
+
+def test_ingest_of_nothing_creates_no_index(new_index: Callable[..., Index], tmp_path: Path) -> None:
+    index = new_index()
+    report = index.add([tmp_path / "typo"])
+    assert report.failed and not index.exists()

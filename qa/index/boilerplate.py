@@ -11,12 +11,13 @@ _FURNITURE = re.compile(
         share(?:\s+(?:this|on)(?:\s+\w+)?)?|tweet|print|e-?mail|facebook|twitter|x|whatsapp|linkedin|reddit|
         (?:post|leave|add|write)\s+a\s+comment|comments?(?:\s*\(\d+\))?|\d+\s+comments?|(?:view|show|hide)\s+comments|
         read\s+more|continue\s+reading|click\s+here.*|back\s+to\s+top|skip\s+to\s+(?:main\s+)?content|
-        (?:sign\s+up|subscribe)\b.*|follow\s+us\b.*|newsletter|
+        (?:sign\s+up|subscribe)(?:\s+(?:to|for|now|today|here|free)\b.*)?|follow\s+us\b.*|newsletter|
         tags?:.*|filed\s+under:?.*|topics?:.*|
         (?:related|recommended|more)(?:\s+(?:articles?|stories|posts|news|reading|for\s+you|from\s+.+))?:?|
         you\s+(?:may|might)\s+also\s+like:?|most\s+(?:popular|read):?|trending(?:\s+now)?:?|
-        (?:all\s+rights\s+reserved|copyright\b|©).*|
-        (?:we\s+use\s+)?cookies?\b.*|accept(?:\s+all)?(?:\s+cookies)?|loading\W*
+        (?:all\s+rights\s+reserved|copyright\s*(?:©|\(c\)|\d{4})|©).*|
+        (?:we|this\s+(?:site|website))\s+uses?\s+cookies\b.*|cookies?(?:\s+(?:settings|policy|preferences))?|
+        accept(?:\s+all)?(?:\s+cookies)?|loading\W*
     )$""",
     re.I | re.X,
 )

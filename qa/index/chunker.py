@@ -59,20 +59,37 @@ class Chunker:
         return kept, used
 
     def _pieces(self, text: str) -> list[tuple[int, int, int]]:
-        """Sentences with their token counts; over-long sentences cut into budget-sized pieces."""
+        """Sentences with their token counts; over-long sentences cut into budget-sized pieces.
+
+        A sentence is counted alone (it may open a chunk) and with the whitespace before it (joined to the
+        previous sentence, a line break costs a token and a word may tokenize differently); the larger count
+        is kept, so that a chunk's text never holds more tokens than the sum of its pieces.
+        """
         spans = sentence_spans(text)
         enc = encoding()
-        token_lists = enc.encode_ordinary_batch([text[start:end] for start, end in spans])
+        gaps = [spans[number - 1][1] if number else start for number, (start, _) in enumerate(spans)]
+        # Not encode_ordinary_batch: it starts a thread pool per call, which costs far more than one article takes.
+        alone = [enc.encode_ordinary(text[start:end]) for start, end in spans]
+        joined = [enc.encode_ordinary(text[gap:end]) for gap, (_, end) in zip(gaps, spans, strict=True)]
         pieces = []
-        for (start, end), tokens in zip(spans, token_lists, strict=True):
-            if len(tokens) <= self.max_tokens:
-                pieces.append((start, end, len(tokens)))
+        for (start, end), tokens, with_gap in zip(spans, alone, joined, strict=True):
+            count = max(len(tokens), len(with_gap))
+            if count <= self.max_tokens:
+                pieces.append((start, end, count))
                 continue
             _, offsets = enc.decode_with_offsets(tokens)
-            for first in range(0, len(tokens), self.max_tokens):
+            # A cut inside a character (a CJK character or an emoji is several byte tokens) would move the whole
+            # character, and a token more, into the next piece: cut only before a token that starts a character.
+            opens_char = [not 0x80 <= token[0] < 0xC0 for token in enc.decode_tokens_bytes(tokens)]
+            first = 0
+            while first < len(tokens):
                 last = min(first + self.max_tokens, len(tokens))
+                while first + 1 < last < len(tokens) and not opens_char[last]:
+                    last -= 1
                 piece_start = start + offsets[first]
                 piece_end = start + offsets[last] if last < len(tokens) else end
                 if piece_end > piece_start:
-                    pieces.append((piece_start, piece_end, last - first))
+                    # Only the first piece has the gap before it; the others continue the sentence.
+                    pieces.append((piece_start, piece_end, last - first + (count - len(tokens) if first == 0 else 0)))
+                first = last
         return pieces

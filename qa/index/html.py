@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -19,11 +20,12 @@ _DROP_TAGS = (
 )  # fmt: skip
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"}
 _DROP_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:comments?|disqus|share|sharing|social|related|recommend\w*|newsletter|subscribe|signup|"
+    r"(?:^|[\s_-])(?:byline|comments?|disqus|share|sharing|social|related|recommend\w*|newsletter|subscribe|signup|"
     r"advert\w*|ads?|promo|sponsor\w*|cookie\w*|consent|sidebar|sphinxsidebar|breadcrumbs?|menu|navbar|nav|"
     r"footer|masthead|popup|modal|paywall|tags|taglist|toolbar|skip-?link)(?:$|[\s_-])",
     re.I,
 )
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]+charset|<\?xml[^>]+encoding", re.I)
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
     "blockquote", "pre", "dd", "dt", "dl", "table", "tr", "br", "hr", "figcaption", "caption", "address",
@@ -46,6 +48,10 @@ def extract_page(html: bytes | str) -> Page:
     """The article a page carries: metadata from meta tags and JSON-LD, text from its main content."""
     import lxml.html
 
+    if isinstance(html, bytes) and not _DECLARED_CHARSET.search(html):
+        # libxml2 reads a page that names no charset as Latin-1, turning UTF-8 "Café" into "CafÃ©".
+        with contextlib.suppress(UnicodeDecodeError):
+            html = html.decode("utf-8-sig")
     root = lxml.html.document_fromstring(html)
     meta = _meta(root)
     ld = _json_ld_article(root)

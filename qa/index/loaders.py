@@ -176,7 +176,10 @@ def _article_from_text(text: str, path: Path, markdown: bool) -> Article:
         body = _plain_markdown(body)
     lines = body.strip().splitlines()
     title = front.get("title")
-    if not title and lines:
+    if title and lines and " ".join(lines[0].split()) == " ".join(title.split()):
+        lines = lines[1:]  # the body repeats its title as a heading
+    elif not title and len(lines) > 1 and parse_dateline(lines[0]) is None:
+        # The first line is the title, unless it is the whole story or a wire story's opening paragraph.
         title, lines = lines[0].strip(), lines[1:]
     file_date = date_in_filename(path.name)
     url = front.get("url")
@@ -223,6 +226,9 @@ def _articles_from_json(text: str, path: Path, label: str) -> Iterator[Article |
         records = data
     else:
         yield Skipped(label, "JSON must be an article object or a list of them")
+        return
+    if not records:
+        yield Skipped(label, "no articles: the JSON list is empty")
         return
     for number, record in enumerate(records, start=1):
         yield _article_from_record(record, path, f"{label}#{number}")

@@ -37,7 +37,7 @@ _DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r
 _FILENAME_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})[-_]?(?P<month>[01]\d)[-_]?(?P<day>[0-3]\d)(?!\d)")
 # "KYIV, July 4 –", "WASHINGTON (Reuters) -", "LONDON, Jan. 3, 2024 —"
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’ -]{1,40}?)(?:,\s*(?P<when>" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?))?"
+    r"^(?P<place>[^\W\d_](?:[^\W\d_]|[.'’ -]){1,40}?)(?:,\s*(?P<when>" + _MONTH + r"\s+\d{1,2}(?:,\s*\d{4})?))?"
     r"\s*(?:\((?P<outlet>[A-Za-z .&]+)\))?\s*[–—-]{1,2}\s",
     re.I,
 )
@@ -109,7 +109,7 @@ def parse_dateline(text: str) -> Dateline | None:
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """``key: value`` lines between two ``---`` lines at the top of a text or Markdown file."""
-    match = re.match(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*\n", text, re.S)
+    match = re.match(r"\A---[ \t]*\r?\n(?P<body>.*?)\r?\n---[ \t]*\r?\n", text, re.S)  # \r: Windows files
     if not match:
         return {}, text
     fields: dict[str, str] = {}

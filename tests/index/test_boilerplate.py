@@ -36,6 +36,8 @@ def test_prose_that_starts_like_furniture_stays() -> None:
     text = (
         "Comments made by the minister on Tuesday drew criticism from opposition leaders and unions alike.\n"
         f"{STORY}\n"
+        "Cookies baked by the mayor sold out at the charity fair, raising 2,000 euros for the shelter.\n"
+        "Subscribe rates for the council's bulletin were cut by half, officials said on Monday afternoon.\n"
         "Related to the crisis, the central bank held rates steady as markets waited for the vote on Friday."
     )
     assert strip_boilerplate(text) == text

@@ -19,7 +19,7 @@ def test_chunks_respect_the_budget_and_cover_every_sentence(budget: int, overlap
     spans = Chunker(budget, overlap).split(TEXT)
     assert spans
     for span in spans:
-        assert count_tokens(TEXT[span.start : span.end]) <= budget + 2  # joining sentences may add a space token
+        assert count_tokens(TEXT[span.start : span.end]) <= budget
     covered = {offset for s in spans for offset in range(s.start, s.end)}
     assert all(set(range(start, end)) <= covered for start, end in sentence_spans(TEXT))
     assert spans[0].start == 0 and spans[-1].end == len(TEXT.rstrip())
@@ -40,6 +40,14 @@ def test_a_sentence_longer_than_the_budget_is_cut_at_token_boundaries() -> None:
     assert len(spans) > 5
     assert all(count_tokens(text[s.start : s.end]) <= 100 for s in spans)
     assert "".join(text[s.start : s.end] for s in spans).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_long_cjk_sentence_is_cut_between_characters_within_the_budget() -> None:
+    text = "東京都は月曜日に新しい防災計画を発表し、" * 60
+    spans = Chunker(50, 0).split(text)
+    assert len(spans) > 3
+    assert all(count_tokens(text[s.start : s.end]) <= 50 for s in spans)
+    assert "".join(text[s.start : s.end] for s in spans) == text
 
 
 def test_empty_text_has_no_chunks() -> None:

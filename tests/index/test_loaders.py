@@ -54,17 +54,40 @@ def test_html_page_keeps_the_story_and_drops_the_furniture() -> None:
     assert article.text.startswith("ANTWERP, March 14 – Dock workers at the port of Antwerp ended a ten-day strike")
     assert "which began on March 4." in article.text  # inline links stay in their sentence
     assert "harbour master Jan Peeters" in article.text
+    # A sentence that merely starts with a furniture word is story, not furniture.
+    assert "Comments made by the port’s chief executive on Monday" in article.text
     for furniture in (
         "cookies",
+        "Skip to content",
+        "By Ana Lopes",
         "Tweet",
+        "Email",
         "Advertisement",
+        "newsletter",
+        "Subscriber-only",
         "Related stories",
+        "3 Comments",
         "Great news",
-        "Comments",
+        "About time",
         "rights",
+        "Privacy",
         "tracker",
+        "display: flex",
         "World",
     ):
+        assert furniture not in article.text, furniture
+
+
+def test_html_page_with_json_ld_graph_and_no_declared_charset() -> None:
+    (article,) = articles(DATA / "wire-2024-04-02.html")
+    assert article.title == "Dam repairs finished early"
+    assert article.published == dt.date(2024, 4, 2)
+    assert article.outlet == "Valley Post"
+    assert article.url == "https://valley.example/news/dam-repairs"
+    assert article.dateline == "BRÜCKENAU"
+    assert "Zoë Müller, who runs the café" in article.text  # UTF-8 read as UTF-8, not Latin-1
+    assert article.text.endswith("The reservoir will be refilled in May.")
+    for furniture in ("Home", "Weather", "Share this", "Most read"):
         assert furniture not in article.text, furniture
 
 
@@ -75,26 +98,36 @@ def test_markdown_front_matter_and_markup() -> None:
     assert article.url == "https://citydesk.example/cycle-lanes"
     assert "twelve kilometres of new cycle lanes" in article.text and "see the full plan." in article.text
     assert "**" not in article.text and "map.png" not in article.text and "#" not in article.text
+    assert "biggest change to our streets in a generation" in article.text and ">" not in article.text
+    assert not article.text.startswith("Council approves")  # the heading repeating the title is not body text
 
 
 def test_multihop_rag_corpus_shape() -> None:
-    first, second = articles(DATA / "multihop-corpus.json")
+    first, second, third = articles(DATA / "multihop-corpus.json")
     assert first.title == "Chipmaker beats forecasts"
     assert (first.outlet, first.author, first.published) == ("Tech Wire", "Lee Park", dt.date(2023, 10, 5))
     assert first.url == "https://techwire.example/chipmaker-beats"
     assert second.author is None and second.published == dt.date(2023, 11, 12)
     assert first.source.endswith("multihop-corpus.json#1") and second.source.endswith("#2")
+    assert third.text.endswith("remained above target.")  # the trailing "Related stories" list is boilerplate
 
 
 def test_jsonl_aliases_load_and_a_malformed_line_is_skipped_by_number() -> None:
     loaded = load(DATA / "aliases.jsonl")
-    bridge, broken, library = loaded
+    bridge, broken, library, ferry = loaded
     assert isinstance(bridge, Article) and isinstance(library, Article)
     assert (bridge.title, bridge.outlet, bridge.author) == ("Bridge reopens", "Valley Post", "Kim Ode")
     assert bridge.published == dt.date(2024, 3, 1) and bridge.url == "https://news.example/bridge"
     assert library.title == "Library extends hours" and library.published == dt.date(2024, 3, 20)
     assert isinstance(broken, Skipped)
     assert broken.source.endswith("aliases.jsonl:2") and "malformed JSON" in broken.reason
+    assert isinstance(ferry, Article)  # after a blank line
+    assert (ferry.title, ferry.outlet, ferry.url) == (
+        "Ferry fares frozen",
+        "Isles Today",
+        "https://isles.example/ferry",
+    )
+    assert ferry.author == "Rob Gray, Ada Moss" and ferry.published == dt.date(2024, 4, 9)  # epoch milliseconds
 
 
 @pytest.mark.parametrize(
@@ -141,6 +174,7 @@ def test_json_record_id_comes_from_its_url(tmp_path: Path) -> None:
         ("latin1.txt", b"Title\nCaf\xe9 owners in the old town protested against the new rents.", "not UTF-8"),
         ("broken.json", b'{"title": "x",\n "text": ', "malformed JSON at line 2"),
         ("number.json", b"42", "must be an article object"),
+        ("nothing.json", b"[]", "the JSON list is empty"),
         ("notext.json", b'{"title": "Only a title"}', "no article text"),
         ("tiny.txt", b"Title\nshort", "no article text"),
         ("page.html", b"<html><body><nav>Home | World</nav><footer>(c) 2024</footer></body></html>", "no article text"),

@@ -40,6 +40,8 @@ def test_parse_date(value: object, expected: dt.date | None) -> None:
         ("NEW YORK, March 9 -- Stocks fell", Dateline("NEW YORK", 3, 9)),
         ("The minister said - and repeated - that", None),
         ("Kyiv, July 4 – lower case is not a dateline", None),
+        ("BRÜCKENAU, April 2 — Engineers finished", Dateline("BRÜCKENAU", 4, 2)),
+        ("SÃO PAULO (AFP) - Brazil's", Dateline("SÃO PAULO", outlet="AFP")),
     ],
 )
 def test_parse_dateline(text: str, expected: Dateline | None) -> None:
@@ -67,4 +69,5 @@ def test_date_in_filename(name: str, expected: dt.date | None) -> None:
 def test_front_matter_is_split_from_the_body() -> None:
     fields, body = split_front_matter('---\ntitle: "A: B"\nOutlet: Desk\n---\nBody text.\n')
     assert fields == {"title": "A: B", "outlet": "Desk"} and body == "Body text.\n"
+    assert split_front_matter("---\r\ntitle: Windows\r\n---\r\nBody.\r\n") == ({"title": "Windows"}, "Body.\r\n")
     assert split_front_matter("No front matter\n---\n") == ({}, "No front matter\n---\n")

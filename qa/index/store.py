@@ -81,6 +81,8 @@ class Snapshot:
     # Digest of each source file read cleanly, so re-ingesting an unchanged file skips parsing it.
     files: dict[str, str] = field(default_factory=dict)
     name: str = ""
+    # Search structures derived from the vectors on first use (the snapshot never changes, so neither do they).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def empty(cls, meta: IndexMeta) -> Snapshot:

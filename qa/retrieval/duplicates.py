@@ -31,7 +31,17 @@ def fold_duplicates(
     candidates still fold into kept ones, so every outlet carrying a shown passage is listed with it."""
     groups: list[Group] = []
     kept_rows: list[int] = []
-    normalized = [_normalize(text) for text in texts]
+    normalized: dict[int, str] = {}
+
+    def same_words(a: int, b: int) -> bool:
+        # Normalizing is the costly part: only texts of similar length can have the same words.
+        if abs(len(texts[a]) - len(texts[b])) > 0.2 * max(len(texts[a]), len(texts[b])):
+            return False
+        for row in (a, b):
+            if row not in normalized:
+                normalized[row] = _normalize(texts[row])
+        return normalized[a] == normalized[b]
+
     for row, chunk_id in enumerate(chunk_ids):
         match = None
         if kept_rows:
@@ -39,7 +49,7 @@ def fold_duplicates(
             for group_index, kept_row in enumerate(kept_rows):
                 if groups[group_index].article_id == article_ids[row]:
                     continue
-                if similarity[group_index] >= threshold or normalized[kept_row] == normalized[row]:
+                if similarity[group_index] >= threshold or same_words(kept_row, row):
                     match = group_index
                     break
         if match is not None:

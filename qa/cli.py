@@ -1,4 +1,4 @@
-"""The ``qa`` command: ingest, search, delete, list articles, and an interactive prompt.
+"""The ``qa`` command: ingest, search, ask, chat, delete, list articles, and an interactive search prompt.
 
 Errors print as ``error: <what> — <what to do>`` with a non-zero exit; ``--debug`` shows tracebacks.
 """
@@ -87,7 +87,27 @@ def build_parser() -> argparse.ArgumentParser:
     articles = commands.add_parser("articles", parents=[common], help="list the indexed articles")
     articles.add_argument("--json", action="store_true")
     articles.set_defaults(run=run_articles)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question with checked citations")
+    ask.add_argument("question")
+    _add_search_options(ask)
+    _add_answer_options(ask)
+    ask.add_argument("--json", action="store_true", help="print the answer, its sentences, citations and timings")
+    ask.set_defaults(run=run_ask)
+
+    chat = commands.add_parser("chat", parents=[common], help="a conversation: follow-up questions use the history")
+    _add_search_options(chat)
+    _add_answer_options(chat)
+    chat.set_defaults(run=run_chat)
     return parser
+
+
+def _add_answer_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=("local", "openai", "extractive"), help="answer backend (default: local)")
+    parser.add_argument("--model", help="local: a known model name or a .gguf path; openai: the model name")
+    parser.add_argument("--base-url", help="openai backend: the endpoint's base URL (e.g. http://host:8000/v1)")
+    parser.add_argument("--api-key-env", help="openai backend: environment variable holding the API key")
+    parser.add_argument("--temperature", type=float, help="sampling temperature (default 0: repeatable)")
 
 
 def _add_common_options(parser: argparse.ArgumentParser, default: object) -> None:
@@ -151,6 +171,75 @@ def run_shell(args: argparse.Namespace, config: QAConfig) -> int:
             return EXIT_OK
         if question:
             print(format_passages(index.search(question, k=args.k, filters=filters, mode=args.mode)))
+
+
+def _answer_config(args: argparse.Namespace, config: QAConfig) -> QAConfig:
+    config = config.replace(
+        backend=args.backend,
+        openai_base_url=args.base_url,
+        openai_api_key_env=args.api_key_env,
+        temperature=args.temperature,
+        top_k=args.k,
+        retrieval_mode=args.mode,
+    )
+    if args.model:
+        config = config.replace(**{"openai_model" if config.backend == "openai" else "llm_model": args.model})
+    return config
+
+
+def run_ask(args: argparse.Namespace, config: QAConfig) -> int:
+    from qa.answer.assistant import Assistant
+    from qa.answer.render import TerminalAnswer
+
+    config = _answer_config(args, config)
+    assistant = Assistant(_open(config), config)
+    try:
+        stream = assistant.stream(args.question, filters=_filters(args))
+        if args.json:
+            answer = TerminalAnswer.consume(stream)
+            print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        else:
+            TerminalAnswer(sys.stdout, sys.stderr).show(stream)
+    finally:
+        assistant.close()
+    return EXIT_OK
+
+
+def run_chat(args: argparse.Namespace, config: QAConfig) -> int:
+    from qa.answer.assistant import Assistant
+    from qa.answer.conversation import Turn
+    from qa.answer.render import TerminalAnswer
+
+    config = _answer_config(args, config)
+    index = _open(config)
+    assistant = Assistant(index, config)
+    filters = _filters(args)
+    history: list[Turn] = []
+    print(
+        f"{len(index.articles())} articles in {config.index_dir}, answering with the {config.backend} backend. "
+        "Ask a question; /clear forgets the conversation, Ctrl-D quits."
+    )
+    try:
+        while True:
+            try:
+                question = input("\nyou> ").strip()
+            except EOFError:
+                print()
+                return EXIT_OK
+            if question == "/clear":
+                history.clear()
+                print("(conversation cleared)")
+                continue
+            if not question:
+                continue
+            try:
+                answer = TerminalAnswer(sys.stdout, sys.stderr).show(assistant.stream(question, history, filters))
+            except QAError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                continue
+            history.append(Turn(question, answer.text, answer.search_query))
+    finally:
+        assistant.close()
 
 
 def run_delete(args: argparse.Namespace, config: QAConfig) -> int:

@@ -53,11 +53,42 @@ class QAConfig:
     # Cosine similarity at or above which passages of different articles are one syndicated story.
     duplicate_similarity: float = 0.95
 
+    # Answering. local (llama.cpp on this machine), openai (any OpenAI-compatible endpoint) or extractive.
+    backend: str = "local"
+    # Local model: a name from qa.answer.models.KNOWN_MODELS or a path to a .gguf file.
+    llm_model: str = "qwen2.5-coder-0.5b"
+    # Where split models are assembled (and llama.cpp's log is written).
+    model_cache: Path = field(default_factory=lambda: _default_model_cache())
+    # llama.cpp context size in tokens, and CPU threads (0: every core this process may use).
+    llm_context: int = 4096
+    llm_threads: int = 0
+    # Hosted endpoint: base URL, model name (empty: the endpoint's only model), env variable holding the API key.
+    openai_base_url: str = "https://api.openai.com/v1"
+    openai_model: str = "gpt-4o-mini"
+    openai_api_key_env: str = "OPENAI_API_KEY"
+    # Seconds to wait for an endpoint before giving up.
+    request_timeout: float = 60.0
+    # Sampling: 0 is greedy and repeatable. Longest answer in tokens. Seed for endpoints that sample.
+    temperature: float = 0.0
+    max_answer_tokens: int = 160
+    seed: int = 0
+    # Evidence sent to the generator: at most this many sentences and tokens (prompt size drives time to first token).
+    evidence_sentences: int = 6
+    evidence_tokens: int = 220
+    # Abstain without generating when the best passage's cosine to the question is below this (bench/calibrate.py).
+    min_relevance: float = 0.25
+    # Support score an answer sentence needs from its cited source to count as verified (bench/calibrate.py).
+    support_threshold: float = 0.66
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "index_dir", Path(self.index_dir))
-        positive = ("embed_batch_size", "chunk_tokens", "max_file_bytes", "top_k", "candidates", "rrf_k")
+        object.__setattr__(self, "model_cache", Path(self.model_cache))
+        positive = (
+            "embed_batch_size", "chunk_tokens", "max_file_bytes", "top_k", "candidates", "rrf_k", "llm_context",
+            "max_answer_tokens", "evidence_sentences", "evidence_tokens", "request_timeout",
+        )  # fmt: skip
         for name in positive:
-            if int(getattr(self, name)) <= 0:
+            if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name}={getattr(self, name)!r} must be positive", "give a number above 0")
         if not 0 <= self.chunk_overlap < self.chunk_tokens:
             raise ConfigError(
@@ -73,6 +104,13 @@ class QAConfig:
                 f"setting embed_precision={self.embed_precision!r} is unknown",
                 f"use one of {', '.join(EMBED_PRECISIONS)}",
             )
+        if self.llm_threads < 0:
+            raise ConfigError(f"setting llm_threads={self.llm_threads} must be 0 (all cores) or more", "fix its value")
+        if not 0 <= self.temperature <= 2:
+            raise ConfigError(f"setting temperature={self.temperature} is out of range", "use a value in [0, 2]")
+        for name in ("min_relevance", "support_threshold"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ConfigError(f"setting {name}={getattr(self, name)} is out of range", "use a value in [0, 1]")
         if not 0 < self.duplicate_similarity <= 1:
             raise ConfigError(
                 f"setting duplicate_similarity={self.duplicate_similarity} is out of range", "use a value in (0, 1]"
@@ -98,6 +136,12 @@ class QAConfig:
         if unknown:
             raise ConfigError(f"unknown setting(s) {', '.join(unknown)}", f"known settings: {', '.join(sorted(known))}")
         return cls(**{name: _coerce(name, value) for name, value in values.items()})
+
+
+def _default_model_cache() -> Path:
+    from qa.answer.models import default_model_cache
+
+    return default_model_cache()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -40,3 +40,7 @@ class IndexMismatch(QAError):
 
 class IndexLocked(QAError):
     """Another process is writing to the index."""
+
+
+class BackendError(QAError):
+    """An answer backend (a local model, a hosted endpoint) cannot be used as configured."""

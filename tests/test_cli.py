@@ -99,3 +99,42 @@ def test_shell_answers_each_question_until_end_of_input(cli_index: Path) -> None
     assert result.returncode == 0
     assert result.stdout.count("[1] score") == 2
     assert "1 articles" in result.stdout
+
+
+def test_ask_json_gives_sentences_citations_offsets_and_timings(cli_index: Path) -> None:
+    result = qa("ask", "How long did the overnight assault last?", "--index", str(cli_index), "--backend", "extractive",
+                "--json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert not answer["abstained"] and "seven hours" in answer["answer"]
+    citation = answer["sentences"][0]["citations"][0]
+    assert citation["number"] == 1 and citation["quotes"][0]["end"] > citation["quotes"][0]["start"]
+    assert answer["timings"]["total"] > 0 and answer["verified_fraction"] == 1.0
+
+
+def test_ask_prints_the_answer_then_the_quoted_sources(cli_index: Path) -> None:
+    result = qa("ask", "How many ambulances were damaged?", "--index", str(cli_index), "--backend", "extractive")
+    assert result.returncode == 0, result.stderr
+    answer, sources = result.stdout.split("Sources:")
+    assert "five ambulances" in answer and "[1]" in answer
+    assert "[1] Russia launches biggest missile" in sources and "chars " in sources
+
+
+def test_ask_with_an_unreachable_endpoint_says_so_and_answers_extractively(cli_index: Path) -> None:
+    result = qa("ask", "How many ambulances were damaged?", "--index", str(cli_index), "--backend", "openai",
+                "--base-url", "http://127.0.0.1:9/v1", "--model", "gpt-4o-mini")  # fmt: skip
+    assert result.returncode == 0
+    assert "cannot connect to http://127.0.0.1:9/v1" in result.stderr and "Traceback" not in result.stderr
+    assert "five ambulances" in result.stdout
+
+
+def test_chat_answers_a_follow_up_from_the_conversation(cli_index: Path) -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "qa.cli", "chat", "--index", str(cli_index), "--backend", "extractive"],
+        input="How many drones and missiles did Russia fire?\nAnd how many were shot down?\n",
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.split("you>")[1:3]
+    assert "550" in first and "270" in second

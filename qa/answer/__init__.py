@@ -1,0 +1,1 @@
+"""Answers with checked citations: evidence selection, generation backends, verification."""

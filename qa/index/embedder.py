@@ -7,7 +7,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -120,12 +120,16 @@ class Embedder:
         return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """One text straight through the model: ``encode``'s per-call set-up costs more than the forward pass."""
+        """One text straight through the model: ``encode``'s per-call set-up costs more than the forward pass.
+
+        The input is padded to a multiple of ``QUERY_PAD`` tokens: the CPU kernels are built once per input
+        shape, so a few shapes (warmed when the model loads) keep every query fast, not just repeated lengths.
+        """
         import torch
 
         model = self.model
         prepare = getattr(model, "preprocess", None) or model.tokenize
-        features = prepare([text])
+        features = _pad_features(prepare([text]), QUERY_PAD)
         with torch.inference_mode():
             vector = model(features)["sentence_embedding"][0].float().numpy()
         return np.ascontiguousarray(vector / max(float(np.linalg.norm(vector)), 1e-12), dtype=np.float32)
@@ -151,4 +155,38 @@ class Embedder:
             raise ConfigError(f"cannot load embedding model from {path}: {exc}", "check embed_model") from exc
         if self.precision == "bfloat16":
             model = model.to(torch.bfloat16)
-        return model.eval()
+        model = model.eval()
+        _warm_query_shapes(model)
+        return model
+
+
+QUERY_PAD = 16
+_WARM_QUERY_TOKENS = (16, 32, 48, 64)
+
+
+def _pad_features(features: dict[str, Any], multiple: int) -> dict[str, Any]:
+    """Right-pad token ids and masks to a multiple of ``multiple`` (masked positions do not change the embedding)."""
+    import torch
+
+    ids = features["input_ids"]
+    length = ids.shape[1]
+    target = -(-length // multiple) * multiple
+    if target == length:
+        return features
+    padded = dict(features)
+    for name in ("input_ids", "attention_mask", "token_type_ids"):
+        if name in features and isinstance(features[name], torch.Tensor):
+            tensor = features[name]
+            padded[name] = torch.nn.functional.pad(tensor, (0, target - length), value=0)
+    return padded
+
+
+def _warm_query_shapes(model: SentenceTransformer) -> None:
+    """Build the kernels for the common query shapes now, not during a user's first searches."""
+    import torch
+
+    prepare = getattr(model, "preprocess", None) or model.tokenize
+    for tokens in _WARM_QUERY_TOKENS:
+        features = _pad_features(prepare(["news " * (tokens - 4)]), QUERY_PAD)
+        with torch.inference_mode():
+            model(features)

@@ -24,6 +24,7 @@ class FlatScan:
 
     def __init__(self, index: faiss.IndexIDMap2) -> None:
         import faiss
+        import torch
 
         self.index = index  # keeps the buffer below alive
         inner = faiss.downcast_index(index.index)
@@ -33,23 +34,24 @@ class FlatScan:
         self.ids = faiss.vector_to_array(index.id_map)
         self.coarse: Any = None
         if count >= COARSE_FROM:
-            import torch
-
             self.coarse = torch.from_numpy(self.matrix).to(torch.bfloat16)
 
     def search(self, query: np.ndarray, limit: int) -> list[tuple[int, float]]:
+        # torch, not numpy, for the products: numpy's OpenBLAS threads keep spinning after a call and starve the
+        # query embedder's threads on the next search (70 ms instead of 6 ms on two cores).
+        import torch
+
         count = len(self.ids)
         limit = min(limit, count)
-        if self.coarse is not None and 4 * limit < count:
-            import torch
-
-            with torch.inference_mode():
-                approximate = self.coarse @ torch.from_numpy(query).to(torch.bfloat16)
+        with torch.inference_mode():
+            vector = torch.from_numpy(query)
+            if self.coarse is not None and 4 * limit < count:
+                approximate = self.coarse @ vector.to(torch.bfloat16)
                 rows = torch.topk(approximate, 4 * limit, sorted=False).indices.numpy()
-            scores = self.matrix[rows] @ query
-        else:
-            rows = np.arange(count)
-            scores = self.matrix @ query
+                scores = (torch.from_numpy(self.matrix[rows]) @ vector).numpy()
+            else:
+                rows = np.arange(count)
+                scores = (torch.from_numpy(self.matrix) @ vector).numpy()
         best = np.argpartition(-scores, limit - 1)[:limit] if limit < len(rows) else np.arange(len(rows))
         best = best[np.argsort(-scores[best], kind="stable")]
         return [(int(self.ids[rows[i]]), float(scores[i])) for i in best]

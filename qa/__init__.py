@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 __all__ = [
+    "Answer",
     "Article",
     "ArticleInfo",
+    "Assistant",
     "Index",
     "IngestReport",
     "Passage",
@@ -15,15 +17,22 @@ __all__ = [
     "QAError",
     "SearchFilters",
     "SourceRef",
+    "Turn",
 ]
 
 if TYPE_CHECKING:
+    from qa.answer.assistant import Assistant
+    from qa.answer.conversation import Turn
+    from qa.answer.types import Answer
     from qa.config import QAConfig
     from qa.errors import QAError
     from qa.news_index import Index
     from qa.types import Article, ArticleInfo, IngestReport, Passage, SearchFilters, SourceRef
 
 _HOMES = {
+    "Assistant": "qa.answer.assistant",
+    "Answer": "qa.answer.types",
+    "Turn": "qa.answer.conversation",
     "QAConfig": "qa.config",
     "QAError": "qa.errors",
     "Index": "qa.news_index",

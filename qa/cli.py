@@ -194,12 +194,11 @@ def run_ask(args: argparse.Namespace, config: QAConfig) -> int:
     config = _answer_config(args, config)
     assistant = Assistant(_open(config), config)
     try:
-        stream = assistant.stream(args.question, filters=_filters(args))
         if args.json:
-            answer = TerminalAnswer.consume(stream)
+            answer = assistant.ask(args.question, filters=_filters(args))
             print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
         else:
-            TerminalAnswer(sys.stdout, sys.stderr).show(stream)
+            TerminalAnswer(sys.stdout, sys.stderr).show(assistant.stream(args.question, filters=_filters(args)))
     finally:
         assistant.close()
     return EXIT_OK

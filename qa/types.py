@@ -117,6 +117,18 @@ class SourceRef:
     published: dt.date | None = None
     outlet: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "outlet": self.outlet,
+            "start": self.start,
+            "end": self.end,
+        }
+
     def citation(self) -> str:
         """One line a reader can follow: title, outlet, date and where to find it."""
         parts = [f"“{self.title}”"]
@@ -146,26 +158,14 @@ class Passage:
         return self.ref.article_id
 
     def to_json(self) -> dict[str, Any]:
-        def ref_json(ref: SourceRef) -> dict[str, Any]:
-            return {
-                "article_id": ref.article_id,
-                "title": ref.title,
-                "source": ref.source,
-                "url": ref.url,
-                "published": ref.published.isoformat() if ref.published else None,
-                "outlet": ref.outlet,
-                "start": ref.start,
-                "end": ref.end,
-            }
-
         return {
             "chunk_id": self.chunk_id,
             "text": self.text,
             "score": self.score,
             "dense_score": self.dense_score,
             "lexical_score": self.lexical_score,
-            **ref_json(self.ref),
-            "duplicates": [ref_json(dup) for dup in self.duplicates],
+            **self.ref.to_json(),
+            "duplicates": [dup.to_json() for dup in self.duplicates],
         }
 
 

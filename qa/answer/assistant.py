@@ -154,7 +154,7 @@ class Assistant:
         yield AnswerReady(self._finish(answer, sentences, timings, started))
 
     def _time_scope(self, question: str, filters: SearchFilters | None) -> TimeScope:
-        dates = [info.published for info in self.index.articles() if info.published]
+        dates = [info.published for info in self.index.snapshot().articles.values() if info.published]
         scope = resolve_time_scope(question, self.today(), dates)
         if filters and (filters.since or filters.until):
             # Dates the user set explicitly win over dates read from the question.
@@ -163,16 +163,18 @@ class Assistant:
 
     def _retrieve(self, query: str, scope: TimeScope, filters: SearchFilters | None, k: int) -> list[Passage]:
         filters = filters or SearchFilters()
+        wanted = k * 2 if scope.newest_first else k
+        found: list[Passage] = []
         if scope.since or scope.until:
             scoped = replace(filters, since=scope.since or filters.since, until=scope.until or filters.until)
-            # A date in a question often names when something happened, and reports come out later: when no
-            # article was published in that period, search every date rather than answer from nothing.
-            if self.index.search(query, k=1, filters=scoped):
-                filters = scoped
+            found = self.index.search(query, k=wanted, filters=scoped)
+        if not found:
+            # No period in the question, or (a date in a question often names when something happened, and
+            # reports come out later) no article published in it: search every date rather than answer from nothing.
+            found = self.index.search(query, k=wanted, filters=filters)
         if not scope.newest_first:
-            return self.index.search(query, k=k, filters=filters)
+            return found
         # "the latest ...": the relevant passages, newest article first.
-        found = self.index.search(query, k=k * 2, filters=filters)
         undated = dt.date.min
         ranked = sorted(found, key=lambda p: p.ref.published or undated, reverse=True)
         return ranked[:k]

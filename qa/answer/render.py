@@ -18,13 +18,6 @@ class TerminalAnswer:
         self.out = out
         self.status = status
 
-    @staticmethod
-    def consume(stream: Iterable[AnswerEvent]) -> Answer:
-        for event in stream:
-            if isinstance(event, AnswerReady):
-                return event.answer
-        raise AssertionError("the answer stream ended without an answer")  # pragma: no cover
-
     def show(self, stream: Iterable[AnswerEvent]) -> Answer:
         held: list[AnswerSentence] = []
         for event in stream:

@@ -36,17 +36,12 @@ class Source:
         return self.ref.article_id
 
     def to_json(self) -> dict[str, Any]:
-        ref = self.ref
+        article = {key: value for key, value in self.ref.to_json().items() if key not in ("start", "end")}
         return {
             "number": self.number,
-            "article_id": ref.article_id,
-            "title": ref.title,
-            "outlet": ref.outlet,
-            "published": ref.published.isoformat() if ref.published else None,
-            "url": ref.url,
-            "source": ref.source,
+            **article,
             "evidence": [e.to_json() for e in self.evidence],
-            "passage": {"start": ref.start, "end": ref.end, "score": self.passage.score},
+            "passage": {"start": self.ref.start, "end": self.ref.end, "score": self.passage.score},
         }
 
 

@@ -9,7 +9,7 @@ flagged, never shown as cited.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -114,9 +114,7 @@ class CitationChecker:
             if supports[best][0].score >= self.threshold:
                 cited = [best]
         if not cited:
-            return AnswerSentence(
-                text=text, dropped_markers=tuple(dropped), problem=_problem(text, supports, self.threshold)
-            )
+            return AnswerSentence(text=text, dropped_markers=tuple(dropped), problem=_problem(supports))
         citations = tuple(self._citation(n, supports[n]) for n in cited)
         return AnswerSentence(text=text, citations=citations, verified=True, dropped_markers=tuple(dropped))
 
@@ -154,7 +152,7 @@ def _source_text(source: Source, pool: EvidencePool) -> _SourceText:
     return _SourceText(source, sentences, vectors, frozenset(known), adjacent)
 
 
-def _problem(text: str, supports: dict[int, tuple[Support, tuple[int, ...]]], threshold: float) -> str:
+def _problem(supports: dict[int, tuple[Support, tuple[int, ...]]]) -> str:
     best = max(supports.values(), key=lambda found: found[0].word_recall + found[0].similarity)[0]
     if best.contradicts:
         return "it contradicts the closest source"
@@ -162,7 +160,3 @@ def _problem(text: str, supports: dict[int, tuple[Support, tuple[int, ...]]], th
         shown = ", ".join(f"{n:g}" for n in best.missing_numbers)
         return f"the number {shown} is not in the closest source"
     return "no source supports it"
-
-
-def verified_fraction(sentences: Sequence[AnswerSentence]) -> float:
-    return sum(s.verified for s in sentences) / len(sentences) if sentences else 0.0

@@ -75,16 +75,19 @@ class Index:
 
     # Writing
 
-    def add(self, inputs: Iterable[str | Path], progress: bool = False, rebuild: bool = False) -> IngestReport:
+    def add(
+        self, inputs: Iterable[str | Path], progress: bool = False, rebuild: bool = False, strict: bool = False
+    ) -> IngestReport:
         """Ingest files, globs and folders. Re-adding an unchanged article does nothing; a changed one replaces
-        its chunks; an article gone from a file that was read cleanly is removed."""
+        its chunks; an article gone from a file that was read cleanly is removed. ``strict``: if any input fails,
+        change nothing (the report still says what failed)."""
         started = time.perf_counter()
 
         def plan(base: Snapshot) -> IngestPlan:
             reads, skipped = read_inputs([str(i) for i in inputs], self.config.max_file_bytes, base.files)
             return plan_ingest(base, reads, skipped=skipped)
 
-        return self._commit(plan, progress, rebuild, started)
+        return self._commit(plan, progress, rebuild, started, strict=strict)
 
     def add_articles(self, articles: Iterable[Article], progress: bool = False) -> IngestReport:
         """Ingest articles built in code (see :func:`qa.index.loaders.build_article`)."""
@@ -121,11 +124,19 @@ class Index:
         return self._commit(plan, False, False, started)
 
     def _commit(
-        self, make_plan: Callable[[Snapshot], IngestPlan], progress: bool, rebuild: bool, started: float
+        self,
+        make_plan: Callable[[Snapshot], IngestPlan],
+        progress: bool,
+        rebuild: bool,
+        started: float,
+        strict: bool = False,
     ) -> IngestReport:
         with self._write_lock, self.store.writer_lock():
             base = self._empty() if rebuild or not self.exists() else self.snapshot()
             plan = make_plan(base)
+            if strict and plan.report.failed:
+                plan.report.seconds = time.perf_counter() - started
+                return _nothing_applied(plan.report)
             # Nothing to change writes nothing: no new generation, and no empty index from a mistyped path.
             if plan.report.changed or rebuild:
                 snapshot = apply_plan(base, plan, self.chunker, self.embedder, progress=progress)
@@ -179,3 +190,8 @@ class Index:
         from qa.retrieval.llama import NewsRetriever
 
         return NewsRetriever(self, k=k, filters=filters)
+
+
+def _nothing_applied(report: IngestReport) -> IngestReport:
+    """The report of a strict ingest that was refused: what failed, and no changes."""
+    return IngestReport(skipped=report.skipped, seconds=report.seconds)

@@ -245,3 +245,17 @@ def test_ingest_of_nothing_creates_no_index(new_index: Callable[..., Index], tmp
     index = new_index()
     report = index.add([tmp_path / "typo"])
     assert report.failed and not index.exists()
+
+
+def test_strict_add_with_one_bad_file_changes_nothing(new_index: Callable[..., Index], tmp_path: Path) -> None:
+    index = new_index()
+    index.add([SEEDS])
+    generation, chunks = index.store.current_name(), len(index)
+    good = tmp_path / "good.txt"
+    good.write_text("Port strike ends\nDock workers in Antwerp ended a ten-day strike on Monday, the union said.")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe not utf-8 \xff")
+    report = index.add([good, bad], strict=True)
+    assert report.failed and not report.added and str(bad) in report.skipped[0].source
+    assert (index.store.current_name(), len(index)) == (generation, chunks)
+    assert len(index.add([good, bad]).added) == 1  # not strict: the good file goes in, the bad one is reported

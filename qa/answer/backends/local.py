@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from qa.answer.backends.base import Generation
@@ -37,6 +38,7 @@ class LocalBackend:
         self.log_file = log_file
         self._server: LocalServer | None = None
         self._chat: ChatBackend | None = None
+        self._starting = threading.Lock()  # two first questions at once must not start two servers
 
     @property
     def model(self) -> str | None:
@@ -44,6 +46,10 @@ class LocalBackend:
 
     def start(self) -> ChatBackend:
         """Load the model and start serving (once); later calls return at once."""
+        with self._starting:
+            return self._start()
+
+    def _start(self) -> ChatBackend:
         if self._chat is None:
             path = resolve_model(self.model_name, self.cache_dir)
             self._server = LocalServer(path, context=self.context, threads=self.threads, log_file=self.log_file)

@@ -99,6 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_search_options(chat)
     _add_answer_options(chat)
     chat.set_defaults(run=run_chat)
+
+    serve = commands.add_parser(
+        "serve", parents=[common], help="the chat in a web browser (http://127.0.0.1:7860)",
+        description="Serve the chat page: streamed answers whose citations open the cited article, settings, "
+        "uploads and the corpus. Listens on loopback unless --host says otherwise.",
+    )  # fmt: skip
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--auth", metavar="USER:PASSWORD", help="ask for this user name and password")
+    serve.add_argument("-k", type=int, default=None, help="passages to search (default: top_k setting, 5)")
+    serve.add_argument("--mode", choices=RETRIEVAL_MODES, help="retrieval mode (default: hybrid)")
+    _add_answer_options(serve)
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -239,6 +252,15 @@ def run_chat(args: argparse.Namespace, config: QAConfig) -> int:
             history.append(Turn(question, answer.text, answer.search_query))
     finally:
         assistant.close()
+
+
+def run_serve(args: argparse.Namespace, config: QAConfig) -> int:
+    from qa.ui.app import parse_auth, serve
+
+    if not 0 < args.port < 65536:
+        raise QAError(f"--port {args.port} is not a port number", "use a number from 1 to 65535, e.g. 7860")
+    serve(_answer_config(args, config), args.host, args.port, parse_auth(args.auth))
+    return EXIT_OK
 
 
 def run_delete(args: argparse.Namespace, config: QAConfig) -> int:

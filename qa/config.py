@@ -80,12 +80,18 @@ class QAConfig:
     # Support score an answer sentence needs from its cited source to count as verified (bench/calibrate.py).
     support_threshold: float = 0.66
 
+    # Chat UI (qa serve): questions answered at once (others wait in the queue), and the upload limits.
+    ui_concurrency: int = 4
+    upload_max_bytes: int = 5_000_000
+    upload_max_files: int = 20
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "index_dir", Path(self.index_dir))
         object.__setattr__(self, "model_cache", Path(self.model_cache))
         positive = (
             "embed_batch_size", "chunk_tokens", "max_file_bytes", "top_k", "candidates", "rrf_k", "llm_context",
-            "max_answer_tokens", "evidence_sentences", "evidence_tokens", "request_timeout",
+            "max_answer_tokens", "evidence_sentences", "evidence_tokens", "request_timeout", "ui_concurrency",
+            "upload_max_bytes", "upload_max_files",
         )  # fmt: skip
         for name in positive:
             if getattr(self, name) <= 0:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real embedder (loaded once), the shipped seed article, and a built index of it."""
+"""Shared fixtures: the real embedder (loaded once), the shipped seed article, a built index of it, and a real
+llama.cpp server on loopback with the tiny SmolLM2 model (started once, only by tests that ask for it)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from qa.answer.local_server import LocalServer
+from qa.answer.models import resolve_model
 from qa.config import QAConfig
 from qa.index.embedder import Embedder
 from qa.news_index import Index
@@ -45,3 +48,16 @@ def new_index(tmp_path: Path, embedder: Embedder) -> Callable[..., Index]:
         return Index(tmp_path / name, config=QAConfig().replace(**settings), embedder=embedder)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def smollm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    log = tmp_path_factory.mktemp("llama") / "llama.log"
+    server = LocalServer(resolve_model("smollm2-135m"), context=2048, log_file=log)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")

@@ -15,10 +15,13 @@ from tests.conftest import ROOT, SEEDS
 pytestmark = pytest.mark.slow
 
 
+def _env() -> dict[str, str]:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+
+
 def qa(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+        [sys.executable, "-m", "qa.cli", *args], capture_output=True, text=True, cwd=cwd, env=_env(), timeout=300
     )
 
 
@@ -138,3 +141,44 @@ def test_chat_answers_a_follow_up_from_the_conversation(cli_index: Path) -> None
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.split("you>")[1:3]
     assert "550" in first and "270" in second
+
+
+def test_serve_rejects_bad_auth_and_port(cli_index: Path) -> None:
+    bad_auth = qa("serve", "--index", str(cli_index), "--auth", "nopassword")
+    assert bad_auth.returncode == 1 and "error: --auth must be USER:PASSWORD" in bad_auth.stderr
+    bad_port = qa("serve", "--index", str(cli_index), "--port", "70000")
+    assert bad_port.returncode == 1 and "--port 70000 is not a port number" in bad_port.stderr
+    assert "Traceback" not in bad_auth.stderr + bad_port.stderr
+
+
+@pytest.mark.slow
+def test_serve_serves_the_chat_page_offline_and_a_busy_port_is_a_clear_error(cli_index: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "qa.cli", "serve", "--index", str(cli_index), "--backend", "extractive"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
+    )
+    try:
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline and not page:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    page = response.read().decode()
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.5)
+        assert "newsqa" in page
+        busy = qa("serve", "--index", str(cli_index), "--backend", "extractive", "--port", str(port))
+        assert busy.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
+        assert "Traceback" not in busy.stderr
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert f"newsqa chat on http://127.0.0.1:{port}" in out

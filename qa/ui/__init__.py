@@ -1,0 +1,1 @@
+"""The chat page (``qa serve``): streamed answers, citations that open their source, uploads, feedback."""

@@ -12,7 +12,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index test lint typecheck bench clean
+.PHONY: install run index test lint typecheck bench screenshot clean
 
 install: $(VENV)/.installed
 
@@ -28,12 +28,13 @@ $(VENV)/.installed: pyproject.toml
 index: install
 	$(QA) ingest seeds/ --index $(INDEX)
 
+# The chat page on http://127.0.0.1:7860 over the index of seeds/, answering with the embedded local model.
 run: index
-	$(QA) chat --index $(INDEX)
+	$(QA) serve --index $(INDEX)
 
 lint: install
-	$(VENV)/bin/ruff check qa tests bench
-	$(VENV)/bin/ruff format --check qa tests bench
+	$(VENV)/bin/ruff check qa tests bench docs
+	$(VENV)/bin/ruff format --check qa tests bench docs
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -46,6 +47,10 @@ bench: install
 	$(PY) -m bench.run
 	$(PY) -m bench.retrieval_quality
 	$(PY) -m bench.answer
+
+# The README's picture of the chat (needs Debian's chromium).
+screenshot: install
+	$(PY) docs/screenshot.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache .mypy_cache .ruff_cache

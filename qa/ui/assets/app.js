@@ -22,12 +22,15 @@
     openLink(link.getAttribute('href'));
   }, true);
 
+  // Scroll the article's own box to the highlighted sentence (not the page: the chat stays where it is), and
+  // bring the panel into view only when it is off screen (narrow windows stack it under the chat).
   function scrollToSupport(panel) {
-    const mark = panel.querySelector('#qa-first-support') || panel.querySelector('mark');
-    const article = panel.querySelector('.qa-article');
-    if (!article) return;
-    article.scrollIntoView({ block: 'nearest' });
-    if (mark) mark.scrollIntoView({ block: 'center' });
+    const box = panel.querySelector('.qa-article-text');
+    if (!box) return;
+    const mark = box.querySelector('#qa-first-support') || box.querySelector('mark');
+    if (mark) box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3);
+    const top = panel.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight) panel.scrollIntoView({ block: 'start' });
   }
 
   function watchPanel() {

@@ -1,0 +1,1 @@
+"""The eval harness (``qa eval``): gold questions in, retrieval, answer, citation and abstention metrics out."""

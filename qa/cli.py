@@ -112,6 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--mode", choices=RETRIEVAL_MODES, help="retrieval mode (default: hybrid)")
     _add_answer_options(serve)
     serve.set_defaults(run=run_serve)
+
+    evaluate = commands.add_parser(
+        "eval", parents=[common], help="measure retrieval, answers, citations and abstention against gold Q&A",
+        description="qa eval GOLD: run gold questions (our JSONL, MultiHop-RAG, SQuAD v2) and write metrics.json, "
+        "rows.jsonl, summary.md and plots. qa eval compare RUN_A RUN_B: the metric deltas between two runs. "
+        "Without --index, an index of the gold set's own corpus is built (and cached).",
+    )  # fmt: skip
+    evaluate.add_argument("target", nargs="+", metavar="GOLD | compare RUN_A RUN_B")
+    evaluate.add_argument("--corpus", type=Path, help="the articles the gold questions are about (file or folder)")
+    evaluate.add_argument("--format", choices=("newsqa", "multihop", "squad"), help="gold format (default: detect)")
+    evaluate.add_argument(
+        "--backend", choices=("local", "openai", "extractive", "none"), help="answer backend; none: retrieval only"
+    )
+    evaluate.add_argument("--model", help="local: a known model name or a .gguf path; openai: the model name")
+    evaluate.add_argument("--mode", choices=RETRIEVAL_MODES, help="retrieval mode (default: hybrid)")
+    evaluate.add_argument("-k", type=int, help="passages given to the answerer, and the k of Recall@k (default 5)")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--out", type=Path, help="report folder (default: eval-runs/GOLD-MODE-BACKEND)")
+    evaluate.set_defaults(run=run_eval)
     return parser
 
 
@@ -260,6 +279,47 @@ def run_serve(args: argparse.Namespace, config: QAConfig) -> int:
     if not 0 < args.port < 65536:
         raise QAError(f"--port {args.port} is not a port number", "use a number from 1 to 65535, e.g. 7860")
     serve(_answer_config(args, config), args.host, args.port, parse_auth(args.auth))
+    return EXIT_OK
+
+
+def run_eval(args: argparse.Namespace, config: QAConfig) -> int:
+    if args.target[0] == "compare":
+        return _run_compare(args)
+    if len(args.target) != 1:
+        raise QAError(f"expected one gold file, got {len(args.target)}", "qa eval GOLD, or qa eval compare A B")
+    from qa.eval.gold import load_gold
+    from qa.eval.report import write_run
+    from qa.eval.runner import EvalSettings, prepare_index
+    from qa.eval.runner import run_eval as evaluate
+
+    if args.limit is not None and args.limit <= 0:
+        raise QAError(f"--limit {args.limit} must be positive", "give the number of questions to run")
+    gold = load_gold(Path(args.target[0]), corpus=args.corpus, format=args.format)
+    settings = EvalSettings(
+        backend=args.backend or config.backend,
+        model=args.model,
+        mode=args.mode or config.retrieval_mode,
+        k=args.k or config.top_k,
+        limit=args.limit,
+    )
+    index = prepare_index(gold, config, args.index)
+    run = evaluate(gold, index, config, settings)
+    out = args.out or Path("eval-runs") / f"{Path(args.target[0]).stem}-{settings.mode}-{settings.backend}"
+    written = write_run(run, out)
+    print((out / "summary.md").read_text())
+    print("wrote " + ", ".join(str(path) for path in written))
+    return EXIT_OK
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    from qa.eval.report import write_comparison
+
+    if len(args.target) != 3:
+        raise QAError("compare needs two run folders", "qa eval compare eval-runs/A eval-runs/B")
+    run_a, run_b = Path(args.target[1]), Path(args.target[2])
+    text, written = write_comparison(run_a, run_b, args.out or run_b)
+    print(text)
+    print("wrote " + ", ".join(str(path) for path in written))
     return EXIT_OK
 
 

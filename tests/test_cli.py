@@ -182,3 +182,30 @@ def test_serve_serves_the_chat_page_offline_and_a_busy_port_is_a_clear_error(cli
         server.terminate()
         out, _ = server.communicate(timeout=30)
     assert f"newsqa chat on http://127.0.0.1:{port}" in out
+
+
+def test_eval_writes_a_report_and_compare_prints_the_deltas(tmp_path: Path) -> None:
+    gold = ROOT / "tests" / "eval" / "data" / "squad-v2-sample.json"
+    cache = {"QA_MODEL_CACHE": str(tmp_path / "cache" / "models")}
+    runs = []
+    for mode in ("dense", "hybrid"):
+        out = tmp_path / mode
+        result = subprocess.run(
+            [sys.executable, "-m", "qa.cli", "eval", str(gold), "--backend", "extractive", "--mode", mode,
+             "--out", str(out)],
+            capture_output=True, text=True, env={**_env(), **cache}, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "| all |" in result.stdout and (out / "metrics.json").exists() and (out / "hits_at_k.png").exists()
+        runs.append(out)
+    compared = qa("eval", "compare", str(runs[0]), str(runs[1]), "--out", str(tmp_path / "cmp"))
+    assert compared.returncode == 0 and "| retrieval.hits@1 |" in compared.stdout
+    assert (tmp_path / "cmp" / "compare.md").exists()
+
+
+def test_eval_errors_name_the_input(tmp_path: Path) -> None:
+    missing = qa("eval", str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 1 and "nope.jsonl does not exist" in missing.stderr
+    not_a_run = qa("eval", "compare", str(tmp_path), str(tmp_path))
+    assert not_a_run.returncode == 1 and "is not an eval run" in not_a_run.stderr
+    assert "Traceback" not in missing.stderr + not_a_run.stderr

@@ -167,11 +167,11 @@ class Assistant:
         found: list[Passage] = []
         if scope.since or scope.until:
             scoped = replace(filters, since=scope.since or filters.since, until=scope.until or filters.until)
-            found = self.index.search(query, k=wanted, filters=scoped)
+            found = self.index.search(query, k=wanted, filters=scoped, mode=self.config.retrieval_mode)
         if not found:
             # No period in the question, or (a date in a question often names when something happened, and
             # reports come out later) no article published in it: search every date rather than answer from nothing.
-            found = self.index.search(query, k=wanted, filters=filters)
+            found = self.index.search(query, k=wanted, filters=filters, mode=self.config.retrieval_mode)
         if not scope.newest_first:
             return found
         # "the latest ...": the relevant passages, newest article first.

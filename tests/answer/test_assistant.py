@@ -77,3 +77,13 @@ def test_relative_dates_become_filters(new_index: Callable[..., Index]) -> None:
     assert "reopened" in recent.text and "closed" not in recent.text
     latest = assistant.ask("What is the latest news about the river bridge?")
     assert latest.sources[0].ref.published == dt.date(2026, 11, 20)
+
+
+def test_the_configured_retrieval_mode_is_the_one_used(seed_index: Index) -> None:
+    question = "How many missiles were part of the assault?"
+    for mode in ("dense", "lexical"):
+        config = seed_index.config.replace(backend="extractive", retrieval_mode=mode)
+        passages = [source.passage for source in Assistant(seed_index, config).ask(question).sources]
+        assert passages
+        assert all((p.dense_score is None) == (mode == "lexical") for p in passages)
+        assert all((p.lexical_score is None) == (mode == "dense") for p in passages)

@@ -145,6 +145,11 @@ def run_eval(
         assistant = Assistant(index, answer_config)
     rows: list[QuestionRow] = []
     try:
+        if questions:
+            # Untimed warm-up: the first search and answer load models and fill caches; percentiles should not.
+            index.search(questions[0].question, k=settings.k, mode=settings.mode)
+            if assistant is not None:
+                assistant.ask(questions[0].question)
         shown = None if progress is None else not progress  # None: a bar only on a terminal
         bar = tqdm(questions, desc=f"eval {gold.name}", unit="q", file=sys.stderr, disable=shown)
         for question in bar:

@@ -170,13 +170,13 @@ def _counted(text: str) -> list[tuple[float, str | None]]:
     found: list[tuple[float, str | None]] = []
     for position, token in enumerate(tokens):
         lowered = token.lower()
-        if token[0].isdigit():
+        if token[0].isdecimal():
             value = float(token.replace(",", ""))
         elif lowered in _NUMBER_WORDS:
             value = float(_NUMBER_WORDS[lowered])
         else:
             continue
-        following = [t.lower() for t in tokens[position + 1 : position + 4] if not t[0].isdigit()]
+        following = [t.lower() for t in tokens[position + 1 : position + 4] if not t[0].isdecimal()]
         words = [w for w in following if w not in _STOP and w not in _NUMBER_WORDS]
         found.append((value, _stemmer().stemWord(words[0]) if words else None))
     return found
@@ -203,10 +203,10 @@ def _following_words(text: str, value: float) -> list[str]:
     words: list[str] = []
     for position, token in enumerate(tokens):
         lowered = token.lower()
-        number = float(token.replace(",", "")) if token[0].isdigit() else _NUMBER_WORDS.get(lowered)
+        number = float(token.replace(",", "")) if token[0].isdecimal() else _NUMBER_WORDS.get(lowered)
         if number is None or float(number) != value:
             continue
-        following = [t.lower() for t in tokens[position + 1 : position + 6] if not t[0].isdigit()]
+        following = [t.lower() for t in tokens[position + 1 : position + 6] if not t[0].isdecimal()]
         words.extend(_stemmer().stemWords([w for w in following if w not in _STOP][:2]))
     return words
 

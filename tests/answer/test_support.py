@@ -70,3 +70,12 @@ def test_answer_sentences_keep_markers_written_after_the_full_stop() -> None:
 )
 def test_refusals_are_recognized(text: str, refusal: bool) -> None:
     assert is_refusal(text) is refusal
+
+
+def test_superscripts_and_fractions_are_text_not_numbers_that_crash() -> None:
+    # Found by fuzzing the HTTP API: "²¼" is alphanumeric but not a decimal number.
+    source = "The plan covers 2,000 homes and ¼ of the district (note ²¼); ٣ schools reopened."
+    assert misbound_numbers("It covers 2,000 homes.", source) == ()
+    assert misbound_numbers("It covers 2,000 schools.", source) == (2000.0,)
+    assert misbound_numbers("²¼ of the district", source) == ()  # no number in the claim, and no crash
+    assert 3.0 in numbers(source)  # an Arabic-Indic digit is a number

@@ -17,11 +17,12 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from qa.answer.backends import Backend
+from qa.answer.pool import AssistantPool
 from qa.config import QAConfig
 from qa.errors import QAError
 from qa.news_index import Index
 from qa.ui import corpus, render
-from qa.ui.chat import BACKEND_CHOICES, AssistantPool, ChatSession, ChatSettings, Message, respond, source_panel
+from qa.ui.chat import BACKEND_CHOICES, ChatSession, ChatSettings, Message, respond, source_panel
 from qa.ui.feedback import FeedbackLog, feedback_path
 from qa.ui.uploads import UPLOAD_SUFFIXES, ingest_uploads
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.answer.assistant import Assistant
-from qa.answer.backends import Backend
 from qa.answer.conversation import Turn
+from qa.answer.pool import AssistantPool
 from qa.answer.types import (
     Answer,
     AnswerReady,
@@ -26,7 +24,6 @@ from qa.answer.types import (
     Source,
     TextDelta,
 )
-from qa.config import QAConfig
 from qa.errors import QAError
 from qa.news_index import Index
 from qa.types import SearchFilters
@@ -84,34 +81,6 @@ def _date(label: str, value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise QAError(f"{label} date {value!r} is not a date", "write it as YYYY-MM-DD, or leave it empty") from None
-
-
-class AssistantPool:
-    """One :class:`Assistant` per backend, shared by every tab (a local model is loaded once), made on first use.
-
-    ``backends`` supplies ready backends by name (an already running server, say); others are made from config.
-    """
-
-    def __init__(self, index: Index, config: QAConfig, backends: Mapping[str, Backend] | None = None) -> None:
-        self.index = index
-        self.config = config
-        self._backends = dict(backends or {})
-        self._assistants: dict[str, Assistant] = {}
-        self._lock = threading.Lock()
-
-    def get(self, backend: str) -> Assistant:
-        with self._lock:
-            if backend not in self._assistants:
-                self._assistants[backend] = Assistant(
-                    self.index, self.config.replace(backend=backend), backend=self._backends.get(backend)
-                )
-            return self._assistants[backend]
-
-    def close(self) -> None:
-        with self._lock:
-            for assistant in self._assistants.values():
-                assistant.close()
-            self._assistants.clear()
 
 
 def user_message(question: str) -> Message:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from qa.answer.pool import AssistantPool
 from qa.config import QAConfig
 from qa.index.embedder import Embedder
 from qa.news_index import Index
-from qa.ui.chat import AssistantPool
 from tests.conftest import SEEDS
 
 

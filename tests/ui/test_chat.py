@@ -9,10 +9,11 @@ import pytest
 
 from qa.answer.backends.openai_compatible import ChatBackend
 from qa.answer.local_server import LocalServer
+from qa.answer.pool import AssistantPool
 from qa.errors import QAError
 from qa.index.embedder import Embedder
 from qa.news_index import Index
-from qa.ui.chat import AssistantPool, ChatSession, ChatSettings, respond, source_panel
+from qa.ui.chat import ChatSession, ChatSettings, respond, source_panel
 
 DRONES = "How many drones and missiles did Russia fire in the attack on Kyiv?"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from qa.answer.pool import AssistantPool
 from qa.news_index import Index
-from qa.ui.chat import AssistantPool
 from qa.ui.corpus import corpus_rows, corpus_summary, delete_choices, example_questions, outlet_choices
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qa.ui.chat import AssistantPool, ChatSession, ChatSettings, respond
+from qa.answer.pool import AssistantPool
+from qa.ui.chat import ChatSession, ChatSettings, respond
 from qa.ui.feedback import FeedbackLog, feedback_path
 
 

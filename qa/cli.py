@@ -113,6 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_answer_options(serve)
     serve.set_defaults(run=run_serve)
 
+    api = commands.add_parser(
+        "api", parents=[common], help="the HTTP API (search, ask, articles) on http://127.0.0.1:8000",
+        description="Serve the JSON API: GET /health, POST /search, POST /ask (JSON or Server-Sent Events), "
+        "GET/POST /articles, DELETE /articles/{id}; schema at /openapi.json, docs at /docs. When the environment "
+        "variable named by --token-env is set, writes need Authorization: Bearer <its value>.",
+    )  # fmt: skip
+    api.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)")
+    api.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    api.add_argument("--token-env", default="QA_API_TOKEN", help="env variable holding the write token")
+    api.add_argument("--max-body-mb", type=float, default=5.0, help="largest request body in MB (default 5)")
+    _add_answer_options(api)
+    api.add_argument("-k", type=int, default=None, help=argparse.SUPPRESS)
+    api.add_argument("--mode", choices=RETRIEVAL_MODES, help="default retrieval mode (default: hybrid)")
+    api.set_defaults(run=run_api)
+
     evaluate = commands.add_parser(
         "eval", parents=[common], help="measure retrieval, answers, citations and abstention against gold Q&A",
         description="qa eval GOLD: run gold questions (our JSONL, MultiHop-RAG, SQuAD v2) and write metrics.json, "
@@ -279,6 +294,36 @@ def run_serve(args: argparse.Namespace, config: QAConfig) -> int:
     if not 0 < args.port < 65536:
         raise QAError(f"--port {args.port} is not a port number", "use a number from 1 to 65535, e.g. 7860")
     serve(_answer_config(args, config), args.host, args.port, parse_auth(args.auth))
+    return EXIT_OK
+
+
+def run_api(args: argparse.Namespace, config: QAConfig) -> int:
+    import socket
+
+    import uvicorn
+
+    from qa.api.app import create_app
+    from qa.news_index import Index
+
+    if not 0 < args.port < 65536:
+        raise QAError(f"--port {args.port} is not a port number", "use a number from 1 to 65535, e.g. 8000")
+    if args.max_body_mb <= 0:
+        raise QAError(f"--max-body-mb {args.max_body_mb} must be positive", "e.g. --max-body-mb 5")
+    with socket.socket() as probe:
+        try:
+            probe.bind((args.host, args.port))
+        except OSError as error:
+            raise QAError(f"cannot listen on {args.host}:{args.port} ({error.strerror})", "pass --port N") from None
+    config = _answer_config(args, config)
+    index = Index(config.index_dir, config)
+    if index.exists():
+        index.snapshot()  # a damaged or mismatched index fails now, with its own message
+    token = os.environ.get(args.token_env) or None
+    app = create_app(index, config, token=token, max_body_bytes=int(args.max_body_mb * 1_000_000))
+    variable = f"${args.token_env}"
+    auth = f"writes need the token in {variable}" if token else f"no token: set {variable} to protect writes"
+    print(f"newsqa API on http://{args.host}:{args.port} (docs at /docs; {auth}); Ctrl-C stops", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return EXIT_OK
 
 

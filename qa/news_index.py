@@ -185,11 +185,13 @@ class Index:
     def __len__(self) -> int:
         return len(self.snapshot().chunks)
 
-    def as_retriever(self, k: int | None = None, filters: SearchFilters | None = None) -> NewsRetriever:
+    def as_retriever(
+        self, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None
+    ) -> NewsRetriever:
         """This index as a LlamaIndex ``BaseRetriever`` (for query and chat engines)."""
         from qa.retrieval.llama import NewsRetriever
 
-        return NewsRetriever(self, k=k, filters=filters)
+        return NewsRetriever(self, k=k, filters=filters, mode=mode)
 
 
 def _nothing_applied(report: IngestReport) -> IngestReport:

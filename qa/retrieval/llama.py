@@ -39,18 +39,22 @@ def passage_node(passage: Passage) -> NodeWithScore:
 
 
 class NewsRetriever(BaseRetriever):
-    """Drop-in retriever for ``RetrieverQueryEngine`` and chat engines.
+    """Drop-in retriever for ``RetrieverQueryEngine`` and chat engines: our hybrid search (or ``mode``), filters
+    applied inside retrieval, syndicated copies folded into one node (their outlets in ``also_published_by``).
 
     >>> from llama_index.core.query_engine import RetrieverQueryEngine  # doctest: +SKIP
     >>> engine = RetrieverQueryEngine.from_args(index.as_retriever(k=5), llm=my_llm)  # doctest: +SKIP
     """
 
-    def __init__(self, index: Index, k: int | None = None, filters: SearchFilters | None = None) -> None:
+    def __init__(
+        self, index: Index, k: int | None = None, filters: SearchFilters | None = None, mode: str | None = None
+    ) -> None:
         super().__init__()
         self._index = index
         self._k = k
         self._filters = filters
+        self._mode = mode
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        passages = self._index.search(query_bundle.query_str, k=self._k, filters=self._filters)
+        passages = self._index.search(query_bundle.query_str, k=self._k, filters=self._filters, mode=self._mode)
         return [passage_node(passage) for passage in passages]

@@ -47,6 +47,7 @@ bench: install
 	$(PY) -m bench.run
 	$(PY) -m bench.retrieval_quality
 	$(PY) -m bench.answer
+	$(PY) -m bench.api
 
 # The README's picture of the chat (needs Debian's chromium).
 screenshot: install

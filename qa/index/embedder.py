@@ -83,6 +83,9 @@ class Embedder:
         self.precision = resolve_precision(precision)
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
+        # One query forward pass at a time: each already uses every core, and concurrent ones (a server's threads)
+        # oversubscribe the CPU and halve throughput (bench/api.py).
+        self._query_lock = threading.Lock()
 
     @property
     def model(self) -> SentenceTransformer:
@@ -130,7 +133,7 @@ class Embedder:
         model = self.model
         prepare = getattr(model, "preprocess", None) or model.tokenize
         features = _pad_features(prepare([text]), QUERY_PAD)
-        with torch.inference_mode():
+        with self._query_lock, torch.inference_mode():
             vector = model(features)["sentence_embedding"][0].float().numpy()
         return np.ascontiguousarray(vector / max(float(np.linalg.norm(vector)), 1e-12), dtype=np.float32)
 

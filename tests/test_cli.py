@@ -209,3 +209,39 @@ def test_eval_errors_name_the_input(tmp_path: Path) -> None:
     not_a_run = qa("eval", "compare", str(tmp_path), str(tmp_path))
     assert not_a_run.returncode == 1 and "is not an eval run" in not_a_run.stderr
     assert "Traceback" not in missing.stderr + not_a_run.stderr
+
+
+@pytest.mark.slow
+def test_api_serves_json_and_a_busy_port_is_a_clear_error(cli_index: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "qa.cli", "api", "--index", str(cli_index), "--backend", "extractive"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**_env(), "QA_API_TOKEN": "t0ken"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        health: dict[str, object] = {}
+        while time.monotonic() < deadline and not health:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                    health = json.loads(response.read())
+            except OSError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.5)
+        assert health["status"] == "ok" and health["articles"] == 1 and health["auth_required_for_writes"]
+        busy = qa("api", "--index", str(cli_index), "--port", str(port))
+        assert busy.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=30)
+    assert f"newsqa API on http://127.0.0.1:{port}" in out and "writes need the token in $QA_API_TOKEN" in out

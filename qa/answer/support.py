@@ -16,6 +16,7 @@ import numpy as np
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
 _NUMBER = re.compile(r"(?<![\w.-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,-])\d+(?:\.\d+)?(?![\w])")
+_CONJUNCTIONS = {"and", "or", "nor", "plus"}
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -198,7 +199,9 @@ def misbound_numbers(claim: str, source_text: str) -> tuple[float, ...]:
 
 
 def _following_words(text: str, value: float) -> list[str]:
-    """The next two content words after each occurrence of ``value`` (a looser match than the first word)."""
+    """The next two content words after each occurrence of ``value`` (a looser match than the first word:
+    "11 Shahed drones" counts drones), up to a conjunction: "550 drones and missiles" counts both together, so
+    it is not a count of missiles."""
     tokens = re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?", text)
     words: list[str] = []
     for position, token in enumerate(tokens):
@@ -206,7 +209,12 @@ def _following_words(text: str, value: float) -> list[str]:
         number = float(token.replace(",", "")) if token[0].isdecimal() else _NUMBER_WORDS.get(lowered)
         if number is None or float(number) != value:
             continue
-        following = [t.lower() for t in tokens[position + 1 : position + 6] if not t[0].isdecimal()]
+        following = []
+        for token_after in tokens[position + 1 : position + 6]:
+            lowered_after = token_after.lower()
+            if token_after[0].isdecimal() or lowered_after in _CONJUNCTIONS:
+                break
+            following.append(lowered_after)
         words.extend(_stemmer().stemWords([w for w in following if w not in _STOP][:2]))
     return words
 

@@ -34,6 +34,8 @@ def test_numbers(text: str, expected: set[float]) -> None:
         ("Russia fired 11 missiles.", ()),
         ("Russia fired 550 drones and missiles.", ()),
         ("There were 550 attacks.", (550.0,)),
+        # 550 counts drones and missiles together: not a count of missiles (the 0.5B model wrote this once).
+        ("550 missiles were part of the assault.", (550.0,)),
     ],
 )
 def test_numbers_must_count_the_same_thing(claim: str, wrong: tuple[float, ...]) -> None:

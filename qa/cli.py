@@ -20,7 +20,7 @@ from qa.errors import QAError
 
 if TYPE_CHECKING:
     from qa.news_index import Index
-    from qa.types import IngestReport, Passage, SearchFilters
+    from qa.types import Passage, SearchFilters
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -185,7 +185,7 @@ def run_ingest(args: argparse.Namespace, config: QAConfig) -> int:
     progress = not args.quiet and not args.json and sys.stderr.isatty()
     report = index.add(args.paths, progress=progress, rebuild=args.rebuild)
     if args.json:
-        print(json.dumps(_report_json(report), indent=2))
+        print(json.dumps(report.to_json(), indent=2))
     else:
         for skip in report.skipped:
             print(f"{'skipped' if skip.failure else 'note'}: {skip.source}: {skip.reason}", file=sys.stderr)
@@ -229,9 +229,7 @@ def _answer_config(args: argparse.Namespace, config: QAConfig) -> QAConfig:
         top_k=args.k,
         retrieval_mode=args.mode,
     )
-    if args.model:
-        config = config.replace(**{"openai_model" if config.backend == "openai" else "llm_model": args.model})
-    return config
+    return config.with_answer_model(args.model)
 
 
 def run_ask(args: argparse.Namespace, config: QAConfig) -> int:
@@ -386,10 +384,7 @@ def run_articles(args: argparse.Namespace, config: QAConfig) -> int:
     if args.json:
         print(
             json.dumps(
-                [
-                    {k: v for k, v in info.to_json().items() if k != "chunk_ids"} | {"chunks": len(info.chunk_ids)}
-                    for info in infos
-                ],
+                [info.listing_json() for info in infos],
                 indent=2,
             )
         )
@@ -433,19 +428,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
-
-
-def _report_json(report: IngestReport) -> dict[str, object]:
-    return {
-        "added": report.added,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "removed": report.removed,
-        "skipped": [{"source": s.source, "reason": s.reason, "failure": s.failure} for s in report.skipped],
-        "chunks_added": report.chunks_added,
-        "chunks_removed": report.chunks_removed,
-        "seconds": round(report.seconds, 3),
-    }
 
 
 def _quiet_third_parties() -> None:

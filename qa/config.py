@@ -126,6 +126,12 @@ class QAConfig:
         """A copy with ``changes`` applied; ``None`` values are ignored, so CLI flags can be passed as they are."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def with_answer_model(self, model: str | None) -> QAConfig:
+        """A copy answering with ``model``: the hosted model name for the openai backend, else the local model."""
+        if not model:
+            return self
+        return self.replace(**{"openai_model" if self.backend == "openai" else "llm_model": model})
+
     @classmethod
     def load(cls, path: Path | None = None, environ: Mapping[str, str] | None = None) -> QAConfig:
         """Defaults, then the TOML file (``path``, ``$QA_CONFIG`` or ``./qa.toml`` if present), then ``QA_*``."""

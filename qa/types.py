@@ -87,6 +87,10 @@ class ArticleInfo:
             "dateline": self.dateline,
         }
 
+    def listing_json(self) -> dict[str, Any]:
+        """What a listing shows: the metadata and the number of chunks, not their ids."""
+        return {k: v for k, v in self.to_json().items() if k != "chunk_ids"} | {"chunks": len(self.chunk_ids)}
+
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> ArticleInfo:
         published = row.get("published")
@@ -225,6 +229,18 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "skipped": [{"source": s.source, "reason": s.reason, "failure": s.failure} for s in self.skipped],
+            "chunks_added": self.chunks_added,
+            "chunks_removed": self.chunks_removed,
+            "seconds": round(self.seconds, 3),
+        }
 
     def summary(self) -> str:
         return (

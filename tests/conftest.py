@@ -4,6 +4,7 @@ llama.cpp server on loopback with the tiny SmolLM2 model (started once, only by 
 from __future__ import annotations
 
 import os
+import socket
 
 # Tests run offline: nothing may reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -25,6 +26,13 @@ from qa.news_index import Index
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_ARTICLE = SEEDS / "kyiv-attack-2025-07-04.txt"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

@@ -6,17 +6,32 @@ import json
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, free_port
 
 pytestmark = pytest.mark.slow
 
 
 def _env() -> dict[str, str]:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+
+
+def _first_reply(server: subprocess.Popen[str], url: str, wait: float = 60) -> str:
+    """The body of the first successful GET of ``url`` from a server still starting (which must not exit)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return str(response.read().decode())
+        except OSError:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {wait} s")
 
 
 def qa(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -153,28 +168,13 @@ def test_serve_rejects_bad_auth_and_port(cli_index: Path) -> None:
 
 @pytest.mark.slow
 def test_serve_serves_the_chat_page_offline_and_a_busy_port_is_a_clear_error(cli_index: Path) -> None:
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "qa.cli", "serve", "--index", str(cli_index), "--backend", "extractive"]
     server = subprocess.Popen(
         [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
     )
     try:
-        deadline = time.monotonic() + 60
-        page = ""
-        while time.monotonic() < deadline and not page:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    page = response.read().decode()
-            except OSError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                time.sleep(0.5)
-        assert "newsqa" in page
+        assert "newsqa" in _first_reply(server, f"http://127.0.0.1:{port}/")
         busy = qa("serve", "--index", str(cli_index), "--backend", "extractive", "--port", str(port))
         assert busy.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
         assert "Traceback" not in busy.stderr
@@ -213,13 +213,7 @@ def test_eval_errors_name_the_input(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_api_serves_json_and_a_busy_port_is_a_clear_error(cli_index: Path) -> None:
-    import socket
-    import time
-    import urllib.request
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "qa.cli", "api", "--index", str(cli_index), "--backend", "extractive"]
     server = subprocess.Popen(
         [*command, "--port", str(port)],
@@ -229,15 +223,7 @@ def test_api_serves_json_and_a_busy_port_is_a_clear_error(cli_index: Path) -> No
         env={**_env(), "QA_API_TOKEN": "t0ken"},
     )
     try:
-        deadline = time.monotonic() + 60
-        health: dict[str, object] = {}
-        while time.monotonic() < deadline and not health:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                    health = json.loads(response.read())
-            except OSError:
-                assert server.poll() is None, server.stderr.read() if server.stderr else ""
-                time.sleep(0.5)
+        health = json.loads(_first_reply(server, f"http://127.0.0.1:{port}/health"))
         assert health["status"] == "ok" and health["articles"] == 1 and health["auth_required_for_writes"]
         busy = qa("api", "--index", str(cli_index), "--port", str(port))
         assert busy.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr

@@ -16,6 +16,8 @@ import numpy as np
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.U)
 _NUMBER = re.compile(r"(?<![\w.-])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.,-])\d+(?:\.\d+)?(?![\w])")
+# Numbers ("1,200", "4.5") and words, in order: what a number counts is the word after it.
+_NUMBER_OR_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CONJUNCTIONS = {"and", "or", "nor", "plus"}
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -167,7 +169,7 @@ def negated(text: str) -> bool:
 
 def _counted(text: str) -> list[tuple[float, str | None]]:
     """Each number in the text with the first content word after it ("11 missiles" -> (11, "missil"))."""
-    tokens = re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?", text)
+    tokens = _NUMBER_OR_WORD.findall(text)
     found: list[tuple[float, str | None]] = []
     for position, token in enumerate(tokens):
         lowered = token.lower()
@@ -202,7 +204,7 @@ def _following_words(text: str, value: float) -> list[str]:
     """The next two content words after each occurrence of ``value`` (a looser match than the first word:
     "11 Shahed drones" counts drones), up to a conjunction: "550 drones and missiles" counts both together, so
     it is not a count of missiles."""
-    tokens = re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)?", text)
+    tokens = _NUMBER_OR_WORD.findall(text)
     words: list[str] = []
     for position, token in enumerate(tokens):
         lowered = token.lower()

@@ -34,7 +34,7 @@ from qa.config import QAConfig
 from qa.errors import BackendError, IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound, QAError
 from qa.index.loaders import build_article
 from qa.news_index import Index
-from qa.types import Article, IngestReport, SearchFilters
+from qa.types import Article, SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -140,17 +140,12 @@ def create_app(
     def articles() -> dict[str, Any]:
         if not index.exists():
             return {"articles": []}
-        return {
-            "articles": [
-                {k: v for k, v in info.to_json().items() if k != "chunk_ids"} | {"chunks": len(info.chunk_ids)}
-                for info in index.articles()
-            ]
-        }
+        return {"articles": [info.listing_json() for info in index.articles()]}
 
     @app.post("/articles", response_model=schemas.IngestResponse, tags=["write"], dependencies=[Depends(writer)])
     def add_articles(request: schemas.IngestRequest) -> dict[str, Any]:
         built = [_article(item, position) for position, item in enumerate(request.articles)]
-        return _report(index.add_articles(built))
+        return index.add_articles(built).to_json()
 
     @app.delete(
         "/articles/{article_id}",
@@ -162,7 +157,7 @@ def create_app(
         report = index.delete([article_id])
         if not report.removed:
             raise ApiError(404, f"no article with id {article_id!r}", "list the ids with GET /articles")
-        return _report(report)
+        return report.to_json()
 
     return app
 
@@ -200,19 +195,6 @@ def _article(item: schemas.ArticleIn, position: int) -> Article:
             422, f"articles[{position}] ({item.title!r}) has no article text once page boilerplate is removed"
         )
     return article
-
-
-def _report(report: IngestReport) -> dict[str, Any]:
-    return {
-        "added": report.added,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "removed": report.removed,
-        "skipped": [{"source": s.source, "reason": s.reason, "failure": s.failure} for s in report.skipped],
-        "chunks_added": report.chunks_added,
-        "chunks_removed": report.chunks_removed,
-        "seconds": round(report.seconds, 4),
-    }
 
 
 def _server_sent(events: Iterator[object]) -> Iterator[str]:

@@ -139,9 +139,7 @@ def run_eval(
     assistant = None
     if settings.backend != "none":
         answer_config = config.replace(backend=settings.backend, top_k=settings.k, retrieval_mode=settings.mode)
-        if settings.model:
-            field_name = "openai_model" if settings.backend == "openai" else "llm_model"
-            answer_config = answer_config.replace(**{field_name: settings.model})
+        answer_config = answer_config.with_answer_model(settings.model)
         assistant = Assistant(index, answer_config)
     rows: list[QuestionRow] = []
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qa.news_index import Index
 from qa.types import ArticleInfo
+from qa.ui.render import count
 
 CORPUS_COLUMNS = ["Title", "Published", "Outlet", "Chunks", "Source", "Id"]
 
@@ -32,8 +33,8 @@ def corpus_summary(index: Index) -> str:
     outlets = {info.outlet for info in infos if info.outlet}
     dates = sorted(info.published for info in infos if info.published)
     span = f", published {dates[0]} to {dates[-1]}" if dates else ""
-    outlet_part = f", {_count(len(outlets), 'outlet')}" if outlets else ""
-    return f"{_count(len(infos), 'article')}, {_count(len(index), 'passage')}{outlet_part}{span}"
+    outlet_part = f", {count(len(outlets), 'outlet')}" if outlets else ""
+    return f"{count(len(infos), 'article')}, {count(len(index), 'passage')}{outlet_part}{span}"
 
 
 def outlet_choices(index: Index) -> list[str]:
@@ -77,7 +78,3 @@ def _place(dateline: str) -> str:
 def _long_date(info: ArticleInfo) -> str:
     assert info.published is not None
     return f"{info.published:%B} {info.published.day}, {info.published.year}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"

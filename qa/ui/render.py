@@ -38,9 +38,9 @@ def streaming_html(
     if not sources:
         status = "No passage matches; checking…"
     elif sentences or pending.strip():
-        status = f"Writing from {_count(len(sources), 'source')} ({text(backend)}); each sentence is checked"
+        status = f"Writing from {count(len(sources), 'source')} ({text(backend)}); each sentence is checked"
     else:
-        status = f"Found {_count(len(sources), 'source')}; writing the answer ({text(backend)})…"
+        status = f"Found {count(len(sources), 'source')}; writing the answer ({text(backend)})…"
     body = _sentences_html(turn, sentences)
     if pending.strip():
         body += f' <span class="qa-pending" title="not yet checked against the sources">{text(pending)}</span>'
@@ -137,14 +137,15 @@ def _meta_html(answer: Answer) -> str:
     parts = []
     if not answer.abstained and answer.sentences:
         verified = sum(s.verified for s in answer.sentences)
-        parts.append(f"{verified} of {_count(len(answer.sentences), 'sentence')} verified against the sources")
+        parts.append(f"{verified} of {count(len(answer.sentences), 'sentence')} verified against the sources")
     parts.append(text(answer.backend + (f" · {answer.model}" if answer.model else "")))
     parts.append(f"{answer.timings.total:.1f} s")
     return f'<div class="qa-meta">{" · ".join(parts)}</div>'
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+def count(number: int, noun: str) -> str:
+    """ "1 source", "3 sources", "1,200 passages"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from qa.config import QAConfig
 from qa.errors import BackendError
 from qa.news_index import Index
 from qa.types import Article
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.slow
 QUESTION = "How many drones and missiles did Russia fire?"
@@ -113,12 +114,6 @@ def silent_port() -> Iterator[int]:
     server.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     log = tmp_path_factory.mktemp("keyed") / "llama.log"
@@ -132,7 +127,7 @@ def test_endpoint_errors_name_the_endpoint_and_the_fix(
 ) -> None:
     request = _request(seed_index)
     cases: list[tuple[ChatBackend, str]] = [
-        (ChatBackend(f"http://127.0.0.1:{_free_port()}/v1", "m", timeout=5), "cannot connect to"),
+        (ChatBackend(f"http://127.0.0.1:{free_port()}/v1", "m", timeout=5), "cannot connect to"),
         (ChatBackend(keyed_server.base_url, None, api_key="wrong", key_source="$MY_KEY"), "rejected $MY_KEY (401"),
         (ChatBackend(f"http://127.0.0.1:{silent_port}/v1", "m", timeout=0.5), "did not answer within 0.5 s"),
         (ChatBackend(smollm_server.base_url, "gpt-nonexistent"), "does not serve model 'gpt-nonexistent'"),
@@ -147,7 +142,7 @@ def test_endpoint_errors_name_the_endpoint_and_the_fix(
 
 
 def test_a_failing_endpoint_falls_back_to_extractive(seed_index: Index) -> None:
-    backend = ChatBackend(f"http://127.0.0.1:{_free_port()}/v1", "m", timeout=5)
+    backend = ChatBackend(f"http://127.0.0.1:{free_port()}/v1", "m", timeout=5)
     answer = Assistant(seed_index, QAConfig(), backend=backend).ask(QUESTION)
     assert answer.fallback and "cannot connect to" in answer.fallback
     assert not answer.abstained and "550" in answer.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from qa.api.app import create_app
 from qa.config import QAConfig
 from qa.index.embedder import Embedder
 from qa.news_index import Index
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, free_port
 
 TOKEN = "s3cret-token"
 
@@ -34,9 +33,7 @@ class Served:
 
 
 def serve(index: Index, config: QAConfig, token: str | None, **options: object) -> Iterator[Served]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     app = create_app(index, config, token=token, **options)  # type: ignore[arg-type]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from qa.index.embedder import Embedder
 from qa.news_index import Index
 from qa.ui.app import ChatPage
 from qa.ui.feedback import feedback_path
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, free_port
 
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -39,12 +38,6 @@ XSS = """<script>window.__xss = 1</script>Harbour <img src=x onerror="window.__x
 GDANSK, May 9 – The harbour festival drew 12,000 visitors <img src=x onerror="window.__xss=3"> on Saturday,
 organisers said. <script>window.__xss = 4</script> Tall ships from nine countries moored along the quay.
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

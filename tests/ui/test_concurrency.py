@@ -15,8 +15,7 @@ from qa.answer.types import Answer
 from qa.news_index import Index
 from qa.ui import render
 from qa.ui.app import ChatPage
-from tests.conftest import ROOT
-from tests.ui.test_browser import free_port
+from tests.conftest import ROOT, free_port
 
 pytestmark = pytest.mark.slow
 SESSIONS = 20
